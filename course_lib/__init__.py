@@ -1,0 +1,12 @@
+"""Course library for "Logistic regression as a one-neuron network".
+
+The graded functions that students implement live in ``course_lib.graded``
+and are re-exported here, so notebooks can write
+``from course_lib import sigmoid``.
+"""
+
+from course_lib.gradient_check import numerical_gradient, relative_error
+from course_lib.graded import *  # noqa: F401,F403
+from course_lib.graded import __all__ as GRADED_FUNCTIONS
+
+__all__ = list(GRADED_FUNCTIONS) + ["numerical_gradient", "relative_error"]
