@@ -1,0 +1,1 @@
+"""Instant feedback for students: ``check("sigmoid")`` runs the public cases."""
