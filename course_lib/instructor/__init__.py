@@ -1,0 +1,1 @@
+"""Instructor-only tools; the student release leaves this package out."""
