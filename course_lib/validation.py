@@ -136,7 +136,7 @@ def check_values_between(array, name, low, high):
     """
     bad = np.isnan(array) | (array < low) | (array > high)
     if np.any(bad):
-        first_bad = array.flat[int(np.argmax(bad))]
+        first_bad = array.flat[int(np.argmax(bad))].item()
         raise ValueError(
             f"{name} must contain values in [{low}, {high}], got {first_bad!r} "
             f"among {np.count_nonzero(bad)} invalid entries."
@@ -147,7 +147,7 @@ def check_binary_labels(array, name):
     """Raise ``ValueError`` unless every entry of ``array`` is 0 or 1."""
     bad = (array != 0) & (array != 1)
     if np.any(bad):
-        first_bad = array.flat[int(np.argmax(bad))]
+        first_bad = array.flat[int(np.argmax(bad))].item()
         raise ValueError(
             f"{name} must contain only the labels 0 and 1, got {first_bad!r} "
             f"among {np.count_nonzero(bad)} invalid entries. Encode Cup as 1 and not Cup as 0."
