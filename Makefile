@@ -1,0 +1,59 @@
+# Set-up and test commands for the course.  Every target creates the local
+# virtual environment .venv first, so a fresh clone needs only python3 >= 3.10.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+RELEASE_DIR := build/release
+WORK_DIR := work
+LAB_PORT ?= 8888
+PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: install lab lab-instructor test test-browser notebooks release grade bench clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+# The learner works in work/, a personal copy of the student release that
+# later runs never overwrite; PYTHONPATH makes the kernel import work/course_lib.
+lab: $(INSTALLED)
+	$(BIN)/python -m course_lib release --out $(RELEASE_DIR) --force
+	$(BIN)/python -m course_lib workspace --release $(RELEASE_DIR) --out $(WORK_DIR)
+	PYTHONPATH=$(CURDIR)/$(WORK_DIR) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+		--ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=$(CURDIR)/$(WORK_DIR) \
+		$(WORK_DIR)/notebooks/00_welcome.ipynb
+
+# Instructors open the source notebooks, which import the reference solutions.
+lab-instructor: $(INSTALLED)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+		--ServerApp.root_dir=$(CURDIR) notebooks/00_welcome.ipynb
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest $(PYTEST_NBVAL) tests notebooks
+
+test-browser: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[lab,test,browser]'
+	$(BIN)/python -m pytest -m browser --run-browser tests/browser
+
+notebooks: $(INSTALLED)
+	$(BIN)/python -m course_lib.instructor.execute_notebooks
+
+release: $(INSTALLED)
+	$(BIN)/python -m course_lib release --out $(RELEASE_DIR)
+
+grade: $(INSTALLED)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR [RESULTS=DIR]" >&2; exit 2; }
+	$(BIN)/python -m course_lib grade $(SUBMISSIONS) --out $(or $(RESULTS),results)
+
+bench: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[lab,test,bench]'
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache
