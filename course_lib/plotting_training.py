@@ -95,34 +95,6 @@ def draw_cost_history(ax, costs, record_every, label=None):
     ax.legend(loc="upper right")
 
 
-def plot_cost_history(costs, record_every=100, title="Cost during training"):
-    """Plot the recorded costs of one training run and mark the lowest one.
-
-    Parameters
-    ----------
-    costs : list of float
-        Costs recorded by ``gradient_descent``, one every ``record_every``
-        iterations starting with iteration 0.
-    record_every : int, default 100
-        The ``record_every`` that produced ``costs``; it sets the x axis.
-    title : str, default "Cost during training"
-        Title of the axes.
-
-    Returns
-    -------
-    figure : matplotlib.figure.Figure
-        One axes: cost against iteration, with the lowest recorded cost marked.
-    """
-    costs = check_costs(costs)
-    record_every = validation.check_positive_int(record_every, "record_every")
-
-    figure, ax = plt.subplots(figsize=(6.4, 4.0))
-    draw_cost_history(ax, costs, record_every)
-    ax.set_title(title)
-    figure.tight_layout()
-    return figure
-
-
 def plot_learning_rate_comparison(costs_by_rate, record_every=1):
     """Plot the cost curves of several learning rates side by side, on a shared y axis.
 
@@ -149,11 +121,10 @@ def plot_learning_rate_comparison(costs_by_rate, record_every=1):
                for rate, costs in costs_by_rate.items()}
 
     figure, axes = plt.subplots(1, len(checked), figsize=(4.2 * len(checked), 3.8),
-                                sharey=True, squeeze=False)
+                                sharey=True, squeeze=False, layout="constrained")
     for ax, (rate, costs) in zip(axes[0], checked.items()):
         draw_cost_history(ax, costs, record_every)
         ax.set_title(f"learning rate {rate:g}")
-    figure.tight_layout()
     return figure
 
 
@@ -260,19 +231,19 @@ def plot_gradient_field(cost_function, gradient_function, w_values, b_values, po
     validation.check_matrix(points, "points", "(k, 2)", columns=2)
 
     w_values = check_grid_values(w_values, "w_values")
-    figure, ax = plt.subplots(figsize=(6.4, 4.8))
+    figure, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
     draw_cost_contours(ax, cost_function, w_values, b_values, minimum)
     gradients = np.array([[float(value) for value in gradient_function(w, b)]
                           for w, b in points])
     longest = float(np.max(np.hypot(gradients[:, 0], gradients[:, 1]))) or 1.0
     arrow_scale = longest / (0.2 * (w_values[-1] - w_values[0]))
     ax.quiver(points[:, 0], points[:, 1], -gradients[:, 0], -gradients[:, 1],
-              color="white", angles="xy", scale_units="xy", scale=arrow_scale,
+              color="white", edgecolor="black", linewidth=0.5, angles="xy",
+              scale_units="xy", scale=arrow_scale,
               label=r"$-(dw, db)$, the downhill direction")
     ax.plot(points[:, 0], points[:, 1], "o", color="white", markersize=4)
     ax.set_title("The negative gradient points downhill")
-    ax.legend(loc="upper right", fontsize="small")
-    figure.tight_layout()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize="small")
     return figure
 
 
@@ -307,7 +278,7 @@ def plot_descent_paths(cost_function, w_values, b_values, paths, minimum=None):
         path = validation.as_float_array(path, f"paths[{label!r}]")
         checked[label] = validation.check_matrix(path, f"paths[{label!r}]", "(k, 2)", columns=2)
 
-    figure, ax = plt.subplots(figsize=(7.2, 5.0))
+    figure, ax = plt.subplots(figsize=(7.2, 5.0), layout="constrained")
     draw_cost_contours(ax, cost_function, w_values, b_values, minimum)
     for index, ((label, path), color) in enumerate(zip(checked.items(),
                                                         itertools.cycle(PATH_COLORS))):
@@ -316,8 +287,7 @@ def plot_descent_paths(cost_function, w_values, b_values, paths, minimum=None):
         ax.plot(path[0, 0], path[0, 1], "s", color="white", markeredgecolor="black",
                 label="start" if index == 0 else None)
     ax.set_title("Paths of gradient descent on the cost")
-    ax.legend(loc="upper right", fontsize="small")
-    figure.tight_layout()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, fontsize="small")
     return figure
 
 
@@ -352,7 +322,7 @@ def plot_cost_slope(cost_of_w, w_values, w_point, slope):
     span = 0.15 * (w_values[-1] - w_values[0])
     tangent_w = np.array([w_point - span, w_point + span])
 
-    figure, ax = plt.subplots(figsize=(6.4, 4.0))
+    figure, ax = plt.subplots(figsize=(6.4, 4.0), layout="constrained")
     ax.plot(w_values, costs, label="cost")
     ax.plot(tangent_w, cost_at_point + slope * (tangent_w - w_point), "--", color="tab:orange",
             label=f"tangent with slope dw = {slope:.4f}")
@@ -363,7 +333,6 @@ def plot_cost_slope(cost_of_w, w_values, w_point, slope):
     ax.set_ylabel("cost")
     ax.grid(alpha=0.3)
     ax.legend()
-    figure.tight_layout()
     return figure
 
 
@@ -417,7 +386,7 @@ def plot_confusion_matrix(Y, Y_pred, class_names=CLASS_NAMES, title="Confusion m
             f"class_names must name the 2 classes, got {validation.describe(class_names)}."
         )
 
-    figure, ax = plt.subplots(figsize=(4.4, 3.8))
+    figure, ax = plt.subplots(figsize=(4.4, 3.8), layout="constrained")
     ax.imshow(counts, cmap="Blues", vmin=0)
     for (true_label, predicted_label), count in np.ndenumerate(counts):
         dark = count > counts.max() / 2
@@ -426,7 +395,6 @@ def plot_confusion_matrix(Y, Y_pred, class_names=CLASS_NAMES, title="Confusion m
     ax.set_xticks([0, 1], [f"predicted\n{name}" for name in class_names])
     ax.set_yticks([0, 1], [f"true\n{name}" for name in class_names])
     ax.set_title(title)
-    figure.tight_layout()
     return figure
 
 
@@ -473,14 +441,13 @@ def plot_image_grid(images, titles=None, n_columns=6):
     n_columns = min(n_columns, max(len(images), 1))
     n_rows = max(int(np.ceil(len(images) / n_columns)), 1)
     figure, axes = plt.subplots(n_rows, n_columns, figsize=(1.8 * n_columns, 2.0 * n_rows),
-                                squeeze=False)
+                                squeeze=False, layout="constrained")
     for index, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if index < len(images):
             ax.imshow(images[index])
             if titles is not None:
                 ax.set_title(titles[index], fontsize="small")
-    figure.tight_layout()
     return figure
 
 
@@ -546,7 +513,7 @@ def plot_misclassified(images, Y, A, threshold=0.5, class_names=CLASS_NAMES, max
         )
 
     if indices.size == 0:
-        figure, ax = plt.subplots(figsize=(4.0, 1.0))
+        figure, ax = plt.subplots(figsize=(4.0, 1.0), layout="constrained")
         ax.set_axis_off()
         ax.text(0.5, 0.5, "No misclassified images", ha="center", va="center")
         return figure
@@ -580,7 +547,7 @@ def plot_probability_histogram(A, Y, threshold=0.5, class_names=CLASS_NAMES):
     validation.check_values_between(A, "A", 0, 1)
     threshold = validation.check_scalar(threshold, "threshold")
 
-    figure, ax = plt.subplots(figsize=(6.4, 3.6))
+    figure, ax = plt.subplots(figsize=(6.4, 3.6), layout="constrained")
     bins = np.linspace(0, 1, 21)
     for label, color in ((0, "tab:blue"), (1, "tab:orange")):
         ax.hist(A[Y == label], bins=bins, alpha=0.6, color=color,
@@ -589,7 +556,6 @@ def plot_probability_histogram(A, Y, threshold=0.5, class_names=CLASS_NAMES):
     ax.set_xlabel("predicted probability of cup, $a$")
     ax.set_ylabel("number of examples")
     ax.legend()
-    figure.tight_layout()
     return figure
 
 

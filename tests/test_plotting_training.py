@@ -20,7 +20,6 @@ from course_lib.plotting_training import (  # noqa: E402
     confusion_counts,
     find_misclassified,
     plot_confusion_matrix,
-    plot_cost_history,
     plot_cost_slope,
     plot_descent_paths,
     plot_gradient_field,
@@ -79,25 +78,19 @@ def image_axes(figure):
         ([0.7], 5, (0.0, 0.7)),
     ],
 )
-def test_cost_history_marks_lowest_cost(costs, record_every, expected):
-    figure = plot_cost_history(costs, record_every=record_every)
+def test_learning_rate_comparison_marks_lowest_cost(costs, record_every, expected):
+    figure = plot_learning_rate_comparison({0.1: costs}, record_every=record_every)
     assert marker_position(figure.axes[0]) == pytest.approx(expected)
 
 
-def test_cost_history_returns_one_axes():
-    figure = plot_cost_history([0.7, 0.6])
-    assert isinstance(figure, Figure)
-    assert len(figure.axes) == 1
-
-
-def test_cost_history_x_axis_uses_record_every():
-    figure = plot_cost_history([0.7, 0.6, 0.5], record_every=50)
+def test_learning_rate_comparison_x_axis_uses_record_every():
+    figure = plot_learning_rate_comparison({0.1: [0.7, 0.6, 0.5]}, record_every=50)
     curve = figure.axes[0].get_lines()[0]
     np.testing.assert_array_equal(curve.get_xdata(), [0, 50, 100])
 
 
-def test_cost_history_axis_labels():
-    ax = plot_cost_history([0.7, 0.6]).axes[0]
+def test_learning_rate_comparison_axis_labels():
+    ax = plot_learning_rate_comparison({0.1: [0.7, 0.6]}).axes[0]
     assert ax.get_xlabel() == "iteration"
     assert "J(w, b)" in ax.get_ylabel()
 
@@ -105,21 +98,21 @@ def test_cost_history_axis_labels():
 @pytest.mark.parametrize(
     ("costs", "error", "message"),
     [
-        ([], ValueError, r"costs must be a non-empty list of costs"),
-        ([[0.5, 0.4]], ValueError, r"costs must be a non-empty list of costs, got ndarray of shape \(1, 2\)"),
-        ([0.5, float("nan")], ValueError, r"costs must contain only finite costs, got nan"),
+        ([], ValueError, r"costs_by_rate\[0.1\] must be a non-empty list of costs"),
+        ([[0.5, 0.4]], ValueError, r"must be a non-empty list of costs, got ndarray of shape \(1, 2\)"),
+        ([0.5, float("nan")], ValueError, r"must contain only finite costs, got nan"),
         ([0.5, float("inf")], ValueError, r"Lower the learning rate"),
-        ("0.5", TypeError, r"costs must be a NumPy array of real numbers, got str"),
+        ("0.5", TypeError, r"costs_by_rate\[0.1\] must be a NumPy array of real numbers, got str"),
     ],
 )
-def test_cost_history_invalid_costs_raise(costs, error, message):
+def test_learning_rate_comparison_invalid_costs_raise(costs, error, message):
     with pytest.raises(error, match=message):
-        plot_cost_history(costs)
+        plot_learning_rate_comparison({0.1: costs})
 
 
-def test_cost_history_invalid_record_every_raises():
+def test_learning_rate_comparison_invalid_record_every_raises():
     with pytest.raises(ValueError, match=r"record_every must be an integer of at least 1, got 0"):
-        plot_cost_history([0.5], record_every=0)
+        plot_learning_rate_comparison({0.1: [0.5]}, record_every=0)
 
 
 def test_learning_rate_comparison_one_axes_per_rate():
@@ -450,7 +443,6 @@ def test_every_plot_function_returns_figure():
     Y = np.array([[1, 0]])
     A = np.array([[0.3, 0.8]])
     figures = [
-        plot_cost_history([0.5, 0.4]),
         plot_learning_rate_comparison({0.1: [0.5]}),
         plot_descent_paths(bowl, W_GRID, B_GRID, {"run": [[0.0, 0.0]]}),
         plot_gradient_field(bowl, bowl_gradient, W_GRID, B_GRID, [[0.0, 0.0]]),
