@@ -32,6 +32,10 @@ class Case:
         value is computed from the reference solution when grading.
     rtol, atol : float
         Tolerances for ``numpy.allclose``-style comparison.
+    mistake_outputs : dict
+        Maps a hint id from ``course_lib.checks.hints`` to the exact output that
+        this known mistake returns on this case, so the check can name the
+        mistake when a student's output equals it.  Empty for most cases.
     """
 
     function: str
@@ -41,3 +45,4 @@ class Case:
     expected: Any = None
     rtol: float = 1e-6
     atol: float = 1e-9
+    mistake_outputs: dict = field(default_factory=dict)
