@@ -8,6 +8,7 @@ INSTALLED := $(VENV)/.installed
 RELEASE_DIR := build/release
 WORK_DIR := work
 LAB_PORT ?= 8888
+LAB_OPTIONS ?=
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: install lab lab-instructor test test-browser notebooks release grade bench clean
@@ -25,9 +26,9 @@ install: $(INSTALLED)
 lab: $(INSTALLED)
 	$(BIN)/python -m course_lib release --out $(RELEASE_DIR) --force
 	$(BIN)/python -m course_lib workspace --release $(RELEASE_DIR) --out $(WORK_DIR)
-	PYTHONPATH=$(CURDIR)/$(WORK_DIR) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
-		--ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=$(CURDIR)/$(WORK_DIR) \
-		$(WORK_DIR)/notebooks/00_welcome.ipynb
+	PYTHONPATH=$(abspath $(WORK_DIR)) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+		--ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=$(abspath $(WORK_DIR)) \
+		$(LAB_OPTIONS) $(abspath $(WORK_DIR))/notebooks/00_welcome.ipynb
 
 # Instructors open the source notebooks, which import the reference solutions.
 lab-instructor: $(INSTALLED)
