@@ -1,7 +1,8 @@
 r"""Figures for lessons 05-07: cost landscapes, training curves and the Cup classifier.
 
-Every ``plot_*`` function creates a new figure and returns it, so a notebook
-cell can end with ``plot_...(...);`` and show the figure exactly once.  Every
+Every ``plot_*`` function creates a new figure and returns it without
+showing it, so a notebook cell ends with ``plt.show()`` and a test can
+inspect the axes.  Every
 figure of a cost marks its minimum with a red star whose artist has the gid
 ``"minimum"``: the true minimum when the caller knows it, otherwise the
 lowest value that was evaluated or recorded, and the legend says which.
@@ -66,7 +67,7 @@ def check_label_row(Y, name):
     Y = validation.as_numeric_array(Y, name)
     validation.check_matrix(Y, name, "(1, m)", rows=1)
     if Y.shape[1] == 0:
-        raise ValueError(f"{name} must hold at least one example, got shape {Y.shape}.")
+        raise ValueError(f"{name} must contain at least one example, got shape {Y.shape}.")
     validation.check_binary_labels(Y, name)
     return Y
 
@@ -508,7 +509,7 @@ def plot_misclassified(images, Y, A, threshold=0.5, class_names=CLASS_NAMES, max
     max_images = validation.check_positive_int(max_images, "max_images")
     if len(images) != np.shape(Y)[1]:
         raise ValueError(
-            f"images must hold one image per column of Y ({np.shape(Y)[1]}), "
+            f"images must contain one image per column of Y ({np.shape(Y)[1]}), "
             f"got {len(images)} images."
         )
 
@@ -517,9 +518,9 @@ def plot_misclassified(images, Y, A, threshold=0.5, class_names=CLASS_NAMES, max
         ax.set_axis_off()
         ax.text(0.5, 0.5, "No misclassified images", ha="center", va="center")
         return figure
-    shown = indices[:max_images]
-    titles = [f"true: {class_names[int(Y[0, i])]}\nP(cup) = {A[0, i]:.2f}" for i in shown]
-    return plot_image_grid(images[shown], titles)
+    shown_indices = indices[:max_images]
+    titles = [f"true: {class_names[int(Y[0, i])]}\nP(cup) = {A[0, i]:.2f}" for i in shown_indices]
+    return plot_image_grid(images[shown_indices], titles)
 
 
 def plot_probability_histogram(A, Y, threshold=0.5, class_names=CLASS_NAMES):
@@ -573,10 +574,10 @@ def plot_weights(w, image_shape=(64, 64, 3)):
     Returns
     -------
     figure : matplotlib.figure.Figure
-        Three channel axes on one colour scale centred at zero (red: the
-        pixel pushes towards cup, blue: towards not cup, white: no effect),
-        with a colour bar, and a fourth axes with the weights rescaled to
-        [0, 1] and shown as an RGB image.
+        Three channel axes share one colour scale centred at zero and a
+        colour bar.  Red marks a pixel whose brightness pushes towards cup,
+        blue towards not cup, and white no effect.  A fourth axes shows the
+        weights rescaled to [0, 1] as an RGB image.
     """
     w = validation.as_float_array(w, "w")
     validation.check_matrix(w, "w", "(n_x, 1)", columns=1)
@@ -593,9 +594,9 @@ def plot_weights(w, image_shape=(64, 64, 3)):
     limit = float(np.max(np.abs(weights))) or 1.0
     figure, axes = plt.subplots(1, 4, figsize=(13.0, 3.4), layout="constrained")
     for channel, (ax, name) in enumerate(zip(axes, ("red", "green", "blue"))):
-        shown = ax.imshow(weights[:, :, channel], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        channel_image = ax.imshow(weights[:, :, channel], cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_title(f"{name} channel")
-    figure.colorbar(shown, ax=axes[:3].tolist(), label="weight", shrink=0.85)
+    figure.colorbar(channel_image, ax=axes[:3].tolist(), label="weight", shrink=0.85)
 
     spread = weights.max() - weights.min()
     overview = (weights - weights.min()) / spread if spread > 0 else np.full(image_shape, 0.5)

@@ -292,7 +292,7 @@ def test_confusion_counts_total_is_m():
         (np.array([1, 0]), np.array([1, 0]), r"Y must be a 2-D array of shape \(1, m\)"),
         (np.array([[1, 2]]), np.array([[1, 0]]), r"Y must contain only the labels 0 and 1, got 2"),
         (np.array([[1, 0]]), np.array([[0.7, 0.2]]), r"Y_pred must contain only the labels 0 and 1"),
-        (np.zeros((1, 0)), np.zeros((1, 0)), r"Y must hold at least one example"),
+        (np.zeros((1, 0)), np.zeros((1, 0)), r"Y must contain at least one example"),
     ],
 )
 def test_confusion_counts_invalid_labels_raise(Y, Y_pred, message):
@@ -320,8 +320,8 @@ def test_confusion_matrix_three_class_names_raise():
 
 
 def test_find_misclassified_most_confident_first():
-    # Wrong: index 1 (a = 0.9, distance 0.4), index 2 (a = 0.1, distance 0.4),
-    # index 4 (a = 0.6, distance 0.1); index 3 sits exactly on the threshold
+    # Wrong: index 1 (a = 0.9, distance 0.4), index 2 (a = 0.1, distance 0.4)
+    # and index 4 (a = 0.6, distance 0.1). Index 3 is exactly on the threshold
     # and counts as a correct "cup".
     Y = np.array([[1, 0, 1, 1, 0, 0]])
     A = np.array([[0.8, 0.9, 0.1, 0.5, 0.6, 0.2]])
@@ -356,13 +356,13 @@ def test_misclassified_max_images_limits_grid():
     assert len(image_axes(plot_misclassified(images, Y, A, max_images=2))) == 2
 
 
-def test_misclassified_none_says_so():
+def test_misclassified_none_shows_message():
     figure = plot_misclassified(np.zeros((2, 8, 8, 3)), np.array([[1, 0]]), np.array([[0.7, 0.3]]))
     assert [text.get_text() for text in figure.axes[0].texts] == ["No misclassified images"]
 
 
 def test_misclassified_image_count_mismatch_raises():
-    with pytest.raises(ValueError, match=r"images must hold one image per column of Y \(2\), got 3"):
+    with pytest.raises(ValueError, match=r"images must contain one image per column of Y \(2\), got 3"):
         plot_misclassified(np.zeros((3, 8, 8, 3)), np.array([[1, 0]]), np.array([[0.2, 0.3]]))
 
 
