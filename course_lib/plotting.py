@@ -72,7 +72,7 @@ def new_axes(ax, figsize):
     return ax.figure, ax
 
 
-def mark_minimum(ax, x, y, label, color):
+def mark_minimum(ax, x, y, label, color, markersize=8):
     """Plot a marker at the lowest finite point of the curve ``(x, y)`` and return its index."""
     finite = np.isfinite(y)
     if not np.any(finite):
@@ -83,7 +83,7 @@ def mark_minimum(ax, x, y, label, color):
         [x[index]],
         [y[index]],
         marker=MINIMUM_MARKER,
-        markersize=8,
+        markersize=markersize,
         linestyle="none",
         color=color,
         label=f"minimum of {label} on this range",
@@ -122,7 +122,8 @@ def plot_losses(x, losses, xlabel, ylabel="loss", title=None, ax=None):
         color = LOSS_COLORS[position % len(LOSS_COLORS)]
         y = as_curve(values, f"losses[{label!r}]", length=x.size)
         ax.plot(x, np.where(np.isfinite(y), y, np.nan), color=color, label=label)
-        mark_minimum(ax, x, y, label, color)
+        # Later markers are smaller, so minima at the same point stay visible as rings.
+        mark_minimum(ax, x, y, label, color, markersize=max(10 - 3 * position, 4))
 
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
