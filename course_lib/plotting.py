@@ -7,8 +7,8 @@ and a test can inspect the axes.  Functions that draw a single panel accept
 
 Functions that plot a loss or cost mark the lowest point of each curve.
 When a curve keeps falling to the edge of the plotted range, the mark sits at
-that edge, and the legend says "on this range" so the reader does not take it
-for a true minimum.
+that edge, and its legend label ends with "on this range", so the reader does
+not take it for a true minimum.
 """
 
 import numbers
@@ -76,7 +76,10 @@ def mark_minimum(ax, x, y, label, color, markersize=8):
     """Plot a marker at the lowest finite point of the curve ``(x, y)`` and return its index."""
     finite = np.isfinite(y)
     if not np.any(finite):
-        raise ValueError(f"the curve {label!r} has no finite value, so it has no minimum to mark.")
+        raise ValueError(
+            f"the curve {label!r} has no finite value, so it has no minimum to mark. "
+            f"Plot it over a range where the loss is finite."
+        )
 
     index = int(np.argmin(np.where(finite, y, np.inf)))
     ax.plot(
@@ -335,7 +338,10 @@ def plot_decision_threshold(x, y_hat, threshold=0.5, ax=None):
     x = as_curve(x, "x")
     y_hat = as_curve(y_hat, "y_hat", length=x.size)
     if not 0.0 < threshold < 1.0:
-        raise ValueError(f"threshold must be strictly between 0 and 1, got {threshold!r}.")
+        raise ValueError(
+            f"threshold must be strictly between 0 and 1, got {threshold!r}. "
+            f"Pass a probability such as 0.5."
+        )
     figure, ax = new_axes(ax, figsize=(6, 3.5))
 
     predicted_cup = y_hat >= threshold
@@ -408,8 +414,8 @@ def show_images(images, labels=None, class_names=("not cup", "cup"), predictions
     class_names : tuple of str, default ("not cup", "cup")
         Names of the labels 0 and 1.
     predictions : array_like of shape (1, m) or (m,), or None, default None
-        Predicted labels; when given, each title shows the prediction and is
-        green when it equals the label and red otherwise.
+        Predicted labels.  When given, each title also shows the prediction,
+        in green when it equals the label and in red otherwise.
     n_columns : int, default 8
         Images per row.
 
@@ -450,7 +456,10 @@ def as_labels(values, name, m):
             f"{name} must have one entry per image ({m}), got shape {np.shape(values)}."
         )
     if not np.all((labels == 0) | (labels == 1)):
-        raise ValueError(f"{name} must contain only 0 and 1, got {np.unique(labels)}.")
+        raise ValueError(
+            f"{name} must contain only 0 and 1, got the values {np.unique(labels).tolist()}. "
+            f"Encode cup as 1 and not cup as 0."
+        )
     return labels.astype(np.int64)
 
 
