@@ -7,6 +7,8 @@ replaced by a stub, the notebooks with outputs cleared, ``assets/``,
 instructor-only code listed in ``INSTRUCTOR_ONLY_PATHS``, which includes this
 module and ``solution_markers``: both only make sense next to the reference
 solutions, and their marker constants would put marker text in the release.
+``workspace`` ships, so a learner who has only a release can still bring a
+working copy up to date from a newer release.
 
 The release is assembled in a temporary folder beside DIR and renamed into
 place only after it passed ``verify_release``, so a failed build leaves DIR
@@ -80,7 +82,7 @@ KEPT_CELL_METADATA = ("tags", "editable", "deletable", "jupyter")
 
 
 class ReleaseError(ValueError):
-    """The release cannot be built or written; the message says why and what to do."""
+    """Error raised when the release cannot be built or written, with the cause and the fix."""
 
 
 def is_generated(name):
@@ -103,7 +105,7 @@ def list_source_files(source_root, folder):
     """Return the paths, relative to ``source_root``, of the files under ``folder`` to ship."""
     top = source_root / folder
     if not top.is_dir():
-        LOGGER.warning("%s is missing; the release will have no %s/ folder", top, folder)
+        LOGGER.warning("%s is missing, so the release will have no %s/ folder", top, folder)
         return []
     files = (path.relative_to(source_root) for path in top.rglob("*") if path.is_file())
     return sorted(path for path in files if is_copied(path))
@@ -271,10 +273,10 @@ def check_replaceable(out_dir, force):
 
     changed = find_changed_files(out_dir, recorded_hashes)
     if changed:
-        shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
+        listed = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
         raise ReleaseError(
             f"--force would delete work in {out_dir}: {len(changed)} files were added or edited "
-            f"since it was built ({shown}). It was left as it is: copy that work elsewhere, "
+            f"since it was built ({listed}). It was left as it is: copy that work elsewhere, "
             f"or choose another --out."
         )
 
@@ -382,7 +384,7 @@ def build_release(out_dir, source_root=SOURCE_ROOT, force=False):
 
 
 def main(argv=None):
-    """Run ``build_release`` from the command line; return 0 on success, 1 on failure."""
+    """Run ``build_release`` from the command line and return 0 on success, 1 on failure."""
     parser = argparse.ArgumentParser(
         prog="python -m course_lib release",
         description="Build the student release: stubs in place of solutions, no instructor code.",

@@ -28,7 +28,7 @@ IPYTHON_LINE = re.compile(r"^(\s*)[%!]")
 
 
 class SolutionMarkerError(ValueError):
-    """A solution marker is malformed; the message starts with the file, cell and line."""
+    """Error raised for a malformed solution marker, with the file, cell and line first."""
 
     def __init__(self, path, line_number, problem, cell=None):
         self.path = path
@@ -224,7 +224,7 @@ def strip_solutions(text, path, cell=None):
         Contents of a Python source file or of one notebook code cell, which
         may contain IPython magics.
     path : str
-        Path of the file as the student sees it, relative to the release root,
+        Path of the file in the student release, relative to its root,
         for example ``"course_lib/graded/lesson02_sigmoid.py"``.  It appears
         in the stub's message and in error messages.
     cell : int, optional

@@ -37,12 +37,12 @@ MAX_UPDATED_COPIES = 100
 
 
 class WorkspaceError(ValueError):
-    """The release or the working copy cannot be used; the message says why and what to do."""
+    """Error raised when the release or working copy is unusable, with the cause and the fix."""
 
 
 @dataclass
 class WorkspaceReport:
-    """What one run did, as lists of paths relative to the working copy.
+    """Record of the files one run changed, as paths relative to the working copy.
 
     Attributes
     ----------
@@ -56,7 +56,7 @@ class WorkspaceReport:
         ``(edited_file, new_version_file)`` for each edited file whose release
         version changed.
     failed : list of str
-        Files that could not be written; the log has the error of each.
+        Files that could not be written.  The log contains the error of each.
     """
 
     added: list = field(default_factory=list)
@@ -281,7 +281,7 @@ def update_workspace(release_dir, work_dir):
 
 
 def main(argv=None):
-    """Run ``update_workspace`` from the command line; return 0 on success, 1 on any failure."""
+    """Run ``update_workspace`` from the command line and return 0 on success, 1 on any failure."""
     parser = argparse.ArgumentParser(
         prog="python -m course_lib workspace",
         description="Create or update your working copy of the course from a student release.",
