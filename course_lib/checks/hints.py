@@ -111,8 +111,8 @@ def all_close(got, expected, case):
     return bool(np.all(np.isclose(got, expected, rtol=case.rtol, atol=case.atol)))
 
 
-def detect_integer_truncation(observation, observations):
-    """Integer input arrays updated with floats: a casting error or an integer output."""
+def detect_integer_casting_error(observation, observations):
+    """Detect an in-place float update of an integer array, which NumPy rejects."""
     error = observation.error
     if isinstance(error, TypeError) and "Cannot cast ufunc" in str(error):
         return (
@@ -120,6 +120,11 @@ def detect_integer_truncation(observation, observations):
             "integer array that the caller passed. Create a new float array instead: "
             "`w = np.array(w, dtype=np.float64)` once, then `w = w - learning_rate * dw`."
         )
+    return None
+
+
+def detect_integer_output(observation, observations):
+    """Detect an integer array returned where floats are expected, so fractions were truncated."""
     for name, got, expected in compared_outputs(observation):
         if (
             isinstance(expected, np.ndarray)
@@ -137,7 +142,7 @@ def detect_integer_truncation(observation, observations):
 
 
 def detect_in_place_update(observation, observations):
-    """An input array changed during the call."""
+    """Detect an input array that changed during the call."""
     if not observation.mutated:
         return None
     names = " and ".join(observation.mutated)
@@ -149,7 +154,7 @@ def detect_in_place_update(observation, observations):
 
 
 def detect_exp_overflow(observation, observations):
-    """An overflow warning, which np.exp raises for z below about -709."""
+    """Detect an overflow warning, which np.exp raises for z below about -709."""
     if not any("overflow" in warning for warning in observation.warnings):
         return None
     advice = (
@@ -163,17 +168,18 @@ def detect_exp_overflow(observation, observations):
 
 
 def detect_log_of_zero(observation, observations):
-    """nan or inf from log(0) in a loss or cost, or its divide-by-zero warning."""
+    """Detect nan or inf from log(0) in a loss or cost, or its divide-by-zero warning."""
     if observation.function not in ("cross_entropy_loss", "compute_cost", "gradient_descent"):
         return None
     warned = any(
         "divide by zero" in warning or "invalid value" in warning
         for warning in observation.warnings
     )
-    not_finite = any(
-        (values := as_float_array(got)) is not None and not np.all(np.isfinite(values))
-        for _, got, _ in compared_outputs(observation)
-    )
+    not_finite = False
+    for _, got, _ in compared_outputs(observation):
+        values = as_float_array(got)
+        if values is not None and not np.all(np.isfinite(values)):
+            not_finite = True
     if not (warned or not_finite):
         return None
     if observation.function == "cross_entropy_loss":
@@ -202,12 +208,12 @@ def literal_detector(hint_id, advice):
             return advice
         return None
 
-    detect.__doc__ = f"The output equals the stored output of the mistake {hint_id!r}."
+    detect.__doc__ = f"Detect the output stored for the mistake {hint_id!r}."
     return detect
 
 
 def detect_returned_none(observation, observations):
-    """The function returned None, usually a missing return statement."""
+    """Detect a returned None, usually a missing return statement."""
     if observation.error is None and observation.got is None:
         return (
             "The function returned None: check that it ends with a return statement that "
@@ -217,7 +223,7 @@ def detect_returned_none(observation, observations):
 
 
 def detect_array_instead_of_float(observation, observations):
-    """An ndarray returned where a Python float is expected (cost, db, b, accuracy)."""
+    """Detect an ndarray returned where a Python float is expected (cost, db, b, accuracy)."""
     for name, got, expected in compared_outputs(observation):
         if isinstance(expected, float) and isinstance(got, np.ndarray):
             return (
@@ -229,7 +235,7 @@ def detect_array_instead_of_float(observation, observations):
 
 
 def detect_outer_product(observation, observations):
-    """An (m, m) matrix from a product of a column and a row, such as Y.T @ log(A)."""
+    """Detect an (m, m) matrix from a product of a column and a row, such as Y.T @ log(A)."""
     m = number_of_examples(observation)
     if observation.function not in ("compute_cost", "compute_gradients") or not m or m < 2:
         return None
@@ -250,7 +256,7 @@ def outer_product_advice(name, m=None):
 
 
 def detect_elementwise_product(observation, observations):
-    """An output of shape (n_x, m) where `*` broadcast instead of a matrix product."""
+    """Detect an output of shape (n_x, m), made by `*` broadcasting instead of a matrix product."""
     X = observation.arguments.get("X")
     if not isinstance(X, np.ndarray) or X.ndim != 2:
         return None
@@ -271,7 +277,7 @@ def detect_elementwise_product(observation, observations):
 
 
 def detect_flatten_without_transpose(observation, observations):
-    """Examples in rows, or pixels of different images mixed up, in flatten_images."""
+    """Detect examples in rows, or pixels of different images mixed up, in flatten_images."""
     if observation.function != "flatten_images":
         return None
     got, expected = observation.got, observation.case.expected
@@ -294,7 +300,7 @@ def detect_flatten_without_transpose(observation, observations):
 
 
 def detect_transposed_output(observation, observations):
-    """The output has the transposed shape of the expected one."""
+    """Detect an output with the transposed shape of the expected one."""
     for name, got, expected in compared_outputs(observation):
         if (
             isinstance(got, np.ndarray)
@@ -312,7 +318,7 @@ def detect_transposed_output(observation, observations):
 
 
 def detect_wrong_shape(observation, observations):
-    """Any output whose shape or type differs from the expected array."""
+    """Detect any output whose shape or type differs from the expected array."""
     for name, got, expected in compared_outputs(observation):
         if not isinstance(expected, np.ndarray):
             continue
@@ -337,7 +343,7 @@ def detect_wrong_shape(observation, observations):
 
 
 def detect_wrong_dtype(observation, observations):
-    """An array output with a dtype other than the expected one."""
+    """Detect an array output with a dtype other than the expected one."""
     for name, got, expected in compared_outputs(observation):
         if not (isinstance(got, np.ndarray) and isinstance(expected, np.ndarray)):
             continue
@@ -356,7 +362,7 @@ def detect_wrong_dtype(observation, observations):
 
 
 def detect_sigmoid_missing_parentheses(observation, observations):
-    """The sigmoid returned 1 + e^(-z), the result of 1 / 1 + np.exp(-z)."""
+    """Detect a sigmoid that returns 1 + e^(-z), the result of 1 / 1 + np.exp(-z)."""
     if observation.function != "sigmoid":
         return None
     z = as_float_array(observation.arguments.get("z"))
@@ -375,7 +381,7 @@ def detect_sigmoid_missing_parentheses(observation, observations):
 
 
 def detect_bias_gradient_not_averaged(observation, observations):
-    """dw is right but db is m times too large."""
+    """Detect a right dw with a db that is m times too large."""
     m = number_of_examples(observation)
     if observation.function != "compute_gradients" or not m or m < 2:
         return None
@@ -392,7 +398,7 @@ def detect_bias_gradient_not_averaged(observation, observations):
 
 
 def detect_missing_mean(observation, observations):
-    """Every output is exactly m times too large: the sum was not divided by m."""
+    """Detect outputs that are all exactly m times too large, a sum not divided by m."""
     m = number_of_examples(observation)
     if observation.function not in ("compute_cost", "compute_gradients", "accuracy"):
         return None
@@ -417,7 +423,7 @@ def detect_missing_mean(observation, observations):
 
 
 def detect_gradient_sign(observation, observations):
-    """Gradients of the wrong sign, or a descent whose recorded costs increase."""
+    """Detect gradients of the wrong sign, or a descent whose recorded costs increase."""
     case = observation.case
     if observation.function == "compute_gradients":
         outputs = compared_outputs(observation)
@@ -447,7 +453,7 @@ def detect_gradient_sign(observation, observations):
 
 
 def detect_loss_sign(observation, observations):
-    """A loss or cost of the right size but the wrong sign."""
+    """Detect a loss or cost of the right size but the wrong sign."""
     if observation.function not in ("cross_entropy_loss", "compute_cost"):
         return None
     outputs = compared_outputs(observation)
@@ -464,7 +470,7 @@ def detect_loss_sign(observation, observations):
 
 
 def detect_missing_bias(observation, observations):
-    """linear_forward returned w^T X without adding b."""
+    """Detect a linear_forward that returns w^T X without adding b."""
     if observation.function != "linear_forward":
         return None
     b = observation.arguments.get("b")
@@ -476,7 +482,7 @@ def detect_missing_bias(observation, observations):
 
 
 def detect_squared_error_missing_half(observation, observations):
-    """The squared error is exactly twice the expected value."""
+    """Detect a squared error of exactly twice the expected value."""
     if observation.function != "squared_error_loss":
         return None
     expected = as_float_array(observation.case.expected)
@@ -489,7 +495,7 @@ def detect_squared_error_missing_half(observation, observations):
 
 
 def detect_missing_activation(observation, observations):
-    """predict_proba returned values outside [0, 1], so no sigmoid was applied."""
+    """Detect values outside [0, 1] from predict_proba, where no sigmoid was applied."""
     if observation.function != "predict_proba":
         return None
     values = as_float_array(observation.got)
@@ -502,7 +508,7 @@ def detect_missing_activation(observation, observations):
 
 
 def detect_hardcoded_iterations(observation, observations):
-    """gradient_descent recorded a different number of costs than its parameters ask for."""
+    """Detect a number of recorded costs that does not fit num_iterations and record_every."""
     if observation.function != "gradient_descent":
         return None
     costs = observation.got[2]
@@ -520,7 +526,7 @@ def detect_hardcoded_iterations(observation, observations):
 
 
 def detect_hardcoded_learning_rate(observation, observations):
-    """The output equals that of another case that differs only in the learning rate."""
+    """Detect an output equal to that of a case that differs only in the learning rate."""
     if observation.function != "gradient_descent":
         return None
     names = specs.OUTPUT_NAMES["gradient_descent"]
@@ -555,12 +561,7 @@ def same_except_learning_rate(first, second):
     return True
 
 
-DETECTORS = [
-    ("integer_truncation", detect_integer_truncation),
-    ("in_place_update", detect_in_place_update),
-    ("exp_overflow", detect_exp_overflow),
-    ("log_of_zero", detect_log_of_zero),
-    ("outer_product_broadcast", detect_outer_product),
+LITERAL_DETECTORS = [
     (
         "outer_product_broadcast",
         literal_detector("outer_product_broadcast", outer_product_advice("The cost")),
@@ -585,7 +586,7 @@ DETECTORS = [
         "predict_strict_threshold",
         literal_detector(
             "predict_strict_threshold",
-            "A probability of exactly 0.5 was predicted as 0, but the rule is that "
+            "A probability of exactly the threshold was predicted as 0, but the rule is that "
             "a >= threshold gives 1: compare with >=, not >.",
         ),
     ),
@@ -597,13 +598,25 @@ DETECTORS = [
             "parameter instead of a fixed 0.5.",
         ),
     ),
+]
+
+# The specific detectors run first. Errors, modified inputs and warnings come
+# first, then the outputs stored for known mistakes. After them come the type
+# and shape of the output, its values and its dtype. The mistakes that need
+# the case's parameters or other cases come last.
+DETECTORS = [
+    ("integer_truncation", detect_integer_casting_error),
+    ("in_place_update", detect_in_place_update),
+    ("exp_overflow", detect_exp_overflow),
+    ("log_of_zero", detect_log_of_zero),
+    *LITERAL_DETECTORS,
     ("returned_none", detect_returned_none),
+    ("outer_product_broadcast", detect_outer_product),
     ("array_instead_of_float", detect_array_instead_of_float),
     ("elementwise_product", detect_elementwise_product),
     ("flatten_without_transpose", detect_flatten_without_transpose),
     ("transposed_output", detect_transposed_output),
     ("wrong_shape", detect_wrong_shape),
-    ("wrong_dtype", detect_wrong_dtype),
     ("sigmoid_missing_parentheses", detect_sigmoid_missing_parentheses),
     ("bias_gradient_not_averaged", detect_bias_gradient_not_averaged),
     ("missing_mean", detect_missing_mean),
@@ -612,6 +625,8 @@ DETECTORS = [
     ("missing_bias", detect_missing_bias),
     ("squared_error_missing_half", detect_squared_error_missing_half),
     ("missing_activation", detect_missing_activation),
+    ("integer_truncation", detect_integer_output),
+    ("wrong_dtype", detect_wrong_dtype),
     ("hardcoded_iterations", detect_hardcoded_iterations),
     ("hardcoded_learning_rate", detect_hardcoded_learning_rate),
 ]

@@ -1,7 +1,9 @@
 """Public test cases that ``check()`` runs on the graded functions.
 
 Every expected value is written out as a literal, so this file works without
-the reference solution.  The inputs are small enough to check by hand.
+the reference solution.  The inputs are small enough to check by hand.  A
+few cases also store what a known mistake returns (``mistake_outputs``), so
+that the check can name that mistake.
 """
 
 import copy
@@ -229,6 +231,10 @@ COST_CASES = [
         "worked example with 3 examples",
         fresh(W, B, X, Y),
         expected=COST,
+        mistake_outputs={
+            "outer_product_broadcast": 10.604635958182635,
+            "squared_error_as_cost": 0.33183589951087056,
+        },
     ),
     Case(
         "compute_cost",
@@ -242,6 +248,10 @@ COST_CASES = [
         "integer w, b, X and Y",
         fresh(np.array([[1], [-1]]), 1, np.array([[2, 0, 1], [1, 3, 1]]), np.array([[1, 0, 1]])),
         expected=0.18903923653472263,
+        mistake_outputs={
+            "outer_product_broadcast": 2.900451042937501,
+            "squared_error_as_cost": 0.01679136022762256,
+        },
     ),
     Case(
         "compute_cost",
@@ -263,6 +273,12 @@ GRADIENT_CASES = [
         "worked example with 3 examples",
         fresh(W, B, X, Y),
         expected=(np.array([[0.9984560146379561], [2.395072388486207]]), 0.001455578136784208),
+        mistake_outputs={
+            "missing_bias": (
+                np.array([[0.9994624245695868], [2.398376813663933]]),
+                -0.00011518990122287114,
+            ),
+        },
     ),
     Case(
         "compute_gradients",
@@ -284,6 +300,12 @@ GRADIENT_CASES = [
             np.array([[-0.23662667286481315], [0.1707562140687111], [0.08863196046076247]]),
             0.0005307128756175047,
         ),
+        mistake_outputs={
+            "missing_bias": (
+                np.array([[-0.1951144634126264], [0.2339281279160625], [0.12315411809327634]]),
+                0.08973033950917739,
+            ),
+        },
     ),
     Case(
         "compute_gradients",
@@ -376,12 +398,14 @@ PREDICT_CASES = [
         "a probability of exactly 0.5 is predicted as 1",
         fresh(np.zeros((2, 1)), 0.0, np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])),
         expected=np.array([[1, 1, 1]], dtype=np.int64),
+        mistake_outputs={"predict_strict_threshold": np.array([[0, 0, 0]], dtype=np.int64)},
     ),
     Case(
         "predict",
         "z = -2, 0 and 2, so the middle probability is exactly 0.5",
         fresh(np.array([[1.0]]), 0.0, np.array([[-2.0, 0.0, 2.0]])),
         expected=np.array([[0, 1, 1]], dtype=np.int64),
+        mistake_outputs={"predict_strict_threshold": np.array([[0, 0, 1]], dtype=np.int64)},
     ),
     Case(
         "predict",
@@ -389,6 +413,7 @@ PREDICT_CASES = [
         fresh(np.array([[1.0]]), 0.0, np.array([[1.0, 2.0, 3.0]])),
         make_kwargs=fresh(threshold=0.9),
         expected=np.array([[0, 0, 1]], dtype=np.int64),
+        mistake_outputs={"predict_ignores_threshold": np.array([[1, 1, 1]], dtype=np.int64)},
     ),
 ]
 

@@ -1,8 +1,8 @@
 """Run test cases on the student's graded functions and collect one result per case.
 
-Each case calls the function on fresh copies of its inputs, with printed
-output captured, warnings recorded, and the global random state of
-``random`` and ``numpy.random`` restored afterwards, so that none of these
+Each case calls the function on fresh copies of its inputs.  Printed output
+is captured, warnings are recorded, and the global random state of
+``random`` and ``numpy.random`` is restored afterwards.  So none of these
 side effects can change a verdict or leak into the notebook.
 """
 
@@ -109,10 +109,7 @@ def resolve_names(names):
     if isinstance(names, str):
         names = [names]
     elif callable(names) or not hasattr(names, "__iter__"):
-        raise TypeError(
-            f"name must be the name of a graded function as a string, got {describe_type(names)}. "
-            f'Write check("sigmoid"), with quotes, or check() for all functions.'
-        )
+        raise name_type_error(names)
 
     names = list(names)
     for name in names:
@@ -120,13 +117,24 @@ def resolve_names(names):
     return tuple(function for function in specs.FUNCTION_NAMES if function in names)
 
 
+def name_type_error(value):
+    """Return the TypeError for a name that is not a string, such as the function itself."""
+    if callable(value) and hasattr(value, "__name__"):
+        received = f"the function {value.__name__}"
+        example = value.__name__ if value.__name__ in specs.FUNCTION_NAMES else "sigmoid"
+    else:
+        received = describe_type(value)
+        example = "sigmoid"
+    return TypeError(
+        f"name must be the name of a graded function as a string, got {received}. "
+        f'Write check("{example}"), with quotes, or check() for all functions.'
+    )
+
+
 def validate_name(name):
     """Raise TypeError or ValueError unless ``name`` is the name of a graded function."""
     if not isinstance(name, str):
-        raise TypeError(
-            f"name must be the name of a graded function as a string, got {describe_type(name)}. "
-            f'Write check("sigmoid"), with quotes, or check() for all functions.'
-        )
+        raise name_type_error(name)
     if name not in specs.FUNCTION_NAMES:
         close = difflib.get_close_matches(name, specs.FUNCTION_NAMES, n=1)
         suggestion = f' Did you mean "{close[0]}"?' if close else ""
@@ -214,7 +222,9 @@ def module_path(module_name):
 
 def describe_error(error):
     """Describe an exception in one line: type, message and the student's file and line."""
-    text = f"{type(error).__name__}: {error}"
+    # str() of a SyntaxError already appends the file name and line number.
+    message = error.msg if isinstance(error, SyntaxError) else error
+    text = f"{type(error).__name__}: {message}"
     location = error_location(error)
     return f"{text} ({location})" if location else text
 
@@ -522,7 +532,8 @@ def format_value(value):
         text = np.array2string(
             value, precision=8, separator=", ", threshold=24, edgeitems=3, max_line_width=10**6
         )
-        return f"{text} (shape {value.shape}, {value.dtype})"
+        one_line = " ".join(line.strip() for line in text.splitlines())
+        return f"{one_line} (shape {value.shape}, {value.dtype})"
     if isinstance(value, (bool, np.bool_)) or value is None:
         return repr(value)
     if isinstance(value, (float, np.floating)):
@@ -541,7 +552,7 @@ def format_value(value):
 def shorten_printed(text):
     """Return the first lines of what the function printed, on one line."""
     lines = text.strip().splitlines()
-    shown = " | ".join(line[:120] for line in lines[:MAX_PRINTED_LINES])
+    preview = " | ".join(line[:120] for line in lines[:MAX_PRINTED_LINES])
     if len(lines) > MAX_PRINTED_LINES:
-        shown += f" | ... ({len(lines) - MAX_PRINTED_LINES} more lines)"
-    return shown
+        preview += f" | ... ({len(lines) - MAX_PRINTED_LINES} more lines)"
+    return preview

@@ -1,8 +1,9 @@
-"""What the checks need to know about each graded function.
+"""Tables that describe the graded functions for the checks.
 
-The tables follow the agreed interface of ``course_lib.graded``: the module
-that defines each function, its parameter and output names (as in the
-docstrings, for reports), and the graded functions it calls.
+They follow the agreed interface of ``course_lib.graded``.  For each
+function they give the module that defines it, its parameter and output
+names as in the docstrings (used in reports), and the graded functions it
+calls.
 """
 
 GRADED_MODULES = {
