@@ -577,7 +577,8 @@ def plot_weights(w, image_shape=(64, 64, 3)):
         Three channel axes share one colour scale centred at zero and a
         colour bar.  Red marks a pixel whose brightness pushes towards cup,
         blue towards not cup, and white no effect.  A fourth axes shows the
-        weights rescaled to [0, 1] as an RGB image.
+        weights as an RGB image, mapped by ``0.5 + w / (2 * max|w|)`` so that
+        zero is mid-grey and every value lies in [0, 1].
     """
     w = validation.as_float_array(w, "w")
     validation.check_matrix(w, "w", "(n_x, 1)", columns=1)
@@ -598,10 +599,10 @@ def plot_weights(w, image_shape=(64, 64, 3)):
         ax.set_title(f"{name} channel")
     figure.colorbar(channel_image, ax=axes[:3].tolist(), label="weight", shrink=0.85)
 
-    spread = weights.max() - weights.min()
-    overview = (weights - weights.min()) / spread if spread > 0 else np.full(image_shape, 0.5)
+    # The same symmetric scale as the channel axes, so a zero weight is mid-grey.
+    overview = 0.5 + weights / (2.0 * limit)
     axes[3].imshow(overview)
-    axes[3].set_title("all channels, rescaled to [0, 1]")
+    axes[3].set_title("all channels, zero as grey")
     for ax in axes:
         ax.set_axis_off()
     return figure

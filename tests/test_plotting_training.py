@@ -413,11 +413,17 @@ def test_weights_colour_scale_centred_at_zero():
     assert image_axes(figure)[0].get_images()[0].get_clim() == pytest.approx((-3.0, 3.0))
 
 
-def test_weights_overview_rescaled_to_unit_range():
-    w = np.linspace(-1.0, 3.0, 4 * 5 * 3).reshape(-1, 1)
+@pytest.mark.parametrize(
+    ("weight", "expected"),
+    [(0.0, 0.5), (4.0, 1.0), (-4.0, 0.0), (2.0, 0.75)],
+)
+def test_weights_overview_zero_is_grey(weight, expected):
+    # max|w| is 4, so the overview maps w to 0.5 + w / 8.
+    w = np.full((4 * 5 * 3, 1), 1.0)
+    w[0, 0], w[1, 0], w[2, 0] = 4.0, -4.0, weight
     overview = np.asarray(image_axes(plot_weights(w, image_shape=(4, 5, 3)))[3].get_images()[0]
                           .get_array())
-    assert (overview.min(), overview.max()) == pytest.approx((0.0, 1.0))
+    assert overview[0, 0, 2] == pytest.approx(expected)
 
 
 def test_weights_all_zero_do_not_fail():
