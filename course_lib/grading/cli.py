@@ -1,0 +1,246 @@
+"""``python -m course_lib grade SUBMISSIONS --out RESULTS``: grade a whole class.
+
+See docs/grading.md for the layout of SUBMISSIONS and RESULTS, the points,
+the limits and what the sandbox does and does not protect.
+"""
+
+import argparse
+import concurrent.futures
+import difflib
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from course_lib.grading import case_table, runner
+from course_lib.grading.gradebook import ResultsFolder, ResultsLocked
+from course_lib.grading.records import grade_submission
+from course_lib.grading.submissions import discover_submissions, is_inside, load_submission
+
+LOGGER = logging.getLogger(__name__)
+
+COURSE_ROOT = Path(__file__).resolve().parents[2]
+SOURCE_FOLDERS = ("course_lib", "notebooks", "tests", "docs", "assets", "benchmarks", ".git",
+                  ".venv")
+STOPPED_OUTCOMES = ("ran", "not_implemented")
+
+
+class UsageError(ValueError):
+    """Raised for command-line arguments that cannot be used; the message says why."""
+
+
+def positive_number(kind):
+    """Return an argparse type that converts to ``kind`` and accepts only positive values."""
+
+    def convert(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+
+    return convert
+
+
+def build_parser():
+    """Return the argument parser of the grade command."""
+    defaults = runner.Limits()
+    parser = argparse.ArgumentParser(
+        prog="python -m course_lib grade",
+        description="Grade every submission in SUBMISSIONS (one folder or .zip file per "
+                    "student) and write a gradebook, feedback files and records to RESULTS. "
+                    "A rerun skips students who already have a record.",
+    )
+    parser.add_argument("submissions", metavar="SUBMISSIONS", type=Path,
+                        help="folder with one folder or .zip file per student")
+    parser.add_argument("--out", metavar="RESULTS", type=Path, required=True,
+                        help="results folder; created if missing, never inside SUBMISSIONS")
+    parser.add_argument("--jobs", type=positive_number(int), default=os.cpu_count() or 1,
+                        help="submissions graded in parallel (default: number of cores, %(default)s)")
+    parser.add_argument("--timeout", type=positive_number(float), default=defaults.timeout_seconds,
+                        help="wall-clock seconds allowed for one function (default %(default)s)")
+    parser.add_argument("--cpu-time", type=positive_number(int), default=defaults.cpu_seconds,
+                        help="CPU seconds allowed for one function (default %(default)s)")
+    parser.add_argument("--memory", type=positive_number(int), default=defaults.memory_mib,
+                        help="memory in MiB allowed for one function (default %(default)s)")
+    parser.add_argument("--max-output", type=positive_number(float), default=defaults.output_mib,
+                        help="MiB that one function may print, write or return "
+                             "(default %(default)s)")
+    parser.add_argument("--regrade", metavar="STUDENT", action="append", default=[],
+                        help="grade STUDENT again even if graded before; the earlier record "
+                             "moves to RESULTS/history/ (repeatable)")
+    parser.add_argument("--regrade-all", action="store_true",
+                        help="grade every student again, keeping earlier records in history/")
+    parser.add_argument("--verbose", action="store_true", help="log debug messages")
+    return parser
+
+
+def check_folders(submissions, out):
+    """Resolve SUBMISSIONS and RESULTS and reject combinations that could lose or leak work.
+
+    Raises
+    ------
+    UsageError
+        If SUBMISSIONS is not a folder, RESULTS and SUBMISSIONS overlap,
+        RESULTS is inside the course's source, or either contains the course.
+    """
+    submissions, out = submissions.resolve(), out.resolve()
+    if not submissions.is_dir():
+        raise UsageError(f"SUBMISSIONS must be an existing folder, got {submissions}.")
+    if is_inside(out, submissions) or is_inside(submissions, out):
+        raise UsageError(
+            f"--out {out} and SUBMISSIONS {submissions} overlap; the grader never writes "
+            f"inside SUBMISSIONS. Choose a results folder outside it, for example "
+            f"{submissions.parent / 'results'}."
+        )
+    for folder, label in ((out, "--out"), (submissions, "SUBMISSIONS")):
+        if is_inside(COURSE_ROOT, folder):
+            raise UsageError(f"{label} {folder} contains the course folder {COURSE_ROOT}; "
+                             f"use a folder of its own.")
+    for name in SOURCE_FOLDERS:
+        if is_inside(out, COURSE_ROOT / name):
+            raise UsageError(
+                f"--out {out} is inside the course source ({COURSE_ROOT / name}). "
+                f"Use a folder outside it, for example {COURSE_ROOT / 'results'}."
+            )
+    return submissions, out
+
+
+def check_regrade_names(names, submissions):
+    """Raise UsageError for a --regrade name that is not a student in SUBMISSIONS."""
+    students = [submission.student for submission in submissions]
+    for name in names:
+        if name not in students:
+            close = difflib.get_close_matches(name, students, n=3)
+            suggestion = f" Did you mean {', '.join(close)}?" if close else ""
+            raise UsageError(f"--regrade {name}: no such student in SUBMISSIONS.{suggestion}")
+
+
+def main(argv=None):
+    """Run the grade command; return 0 on success, 1 after a grader error, 2 for bad arguments."""
+    arguments = build_parser().parse_args(argv)
+    if arguments.verbose:
+        logging.getLogger("course_lib").setLevel(logging.DEBUG)
+    try:
+        submissions_root, out = check_folders(arguments.submissions, arguments.out)
+        submissions = discover_submissions(submissions_root)
+        check_regrade_names(arguments.regrade, submissions)
+    except (UsageError, ValueError) as error:
+        sys.stderr.write(f"error: {error}\n")
+        return 2
+
+    results = ResultsFolder(out)
+    try:
+        results.prepare()
+    except ResultsLocked as error:
+        sys.stderr.write(f"error: {error}\n")
+        return 2
+    try:
+        return grade_class(arguments, submissions, submissions_root, results)
+    finally:
+        results.release()
+
+
+def grade_class(arguments, submissions, submissions_root, results):
+    """Grade the pending submissions in parallel, save each record, rebuild the gradebook."""
+    table = case_table.build_case_table()
+    regrade = set(arguments.regrade)
+    pending = [submission for submission in submissions
+               if arguments.regrade_all or submission.student in regrade
+               or not already_graded(submission, results, table)]
+    LOGGER.info("%d submissions in %s: %d to grade, %d already graded", len(submissions),
+                submissions_root, len(pending), len(submissions) - len(pending))
+
+    scratch_dir = make_scratch_dir()
+    limits = runner.Limits(arguments.timeout, arguments.cpu_time, arguments.memory,
+                           arguments.max_output)
+    hidden = tuple(str(path) for path in (COURSE_ROOT, results.root, submissions_root))
+    settings = runner.SandboxSettings(limits, hidden, scratch_dir)
+    try:
+        errors = run_pool(pending, table, settings, results, arguments.jobs)
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)
+
+    rows = results.rebuild_gradebook()
+    LOGGER.info("Gradebook with %d students written to %s", rows, results.gradebook)
+    return 1 if errors else 0
+
+
+def make_scratch_dir():
+    """Create the grader's private scratch folder and its traversable ``public`` subfolder.
+
+    Both are mode 0711: the sandboxed user can reach a folder whose name it
+    is given but cannot list either of them.
+    """
+    scratch_dir = tempfile.mkdtemp(prefix="course-grading-")
+    os.chmod(scratch_dir, 0o711)
+    os.mkdir(os.path.join(scratch_dir, "public"), 0o711)
+    return scratch_dir
+
+
+def already_graded(submission, results, table):
+    """Return True when the student has a final record; warn when the inputs changed since."""
+    if not results.is_final(submission.file_name):
+        return False
+
+    record = results.load_record(submission.file_name)
+    if record.get("cases_sha256") != table.sha256:
+        LOGGER.warning("%s was graded with another case set; use --regrade %s to use the current "
+                       "one", submission.student, submission.student)
+    current = load_submission(submission).sha256
+    if current and current != record.get("submission_sha256"):
+        LOGGER.warning("%s: the submission changed since it was graded; use --regrade %s to "
+                       "grade it again", submission.student, submission.student)
+    return True
+
+
+def run_pool(pending, table, settings, results, jobs):
+    """Grade ``pending`` with ``jobs`` threads (each drives worker processes); return the error count."""
+    errors = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(grade_submission, submission, table, settings): submission
+                   for submission in pending}
+        for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
+            submission = futures[future]
+            try:
+                record = future.result()
+            except Exception:  # noqa: BLE001 - one student's failure must not stop the class
+                LOGGER.exception("Grading %s failed; it will be graded again on the next run",
+                                 submission.student)
+                errors += 1
+                continue
+            results.save(record)
+            errors += record["status"] == "grader error"
+            log_record(record)
+            report_progress(done, len(pending), record)
+    return errors
+
+
+def log_record(record):
+    """Log every function that a limit or an error stopped, and every ungradable submission."""
+    if record["status"] in ("empty", "invalid"):
+        LOGGER.warning("%s: %s submission: %s", record["student"], record["status"],
+                       record["message"])
+    for function in record["functions"]:
+        if function["outcome"] not in STOPPED_OUTCOMES:
+            LOGGER.warning("%s: %s: %s", record["student"], function["function"],
+                           function["reason"])
+    isolation = record.get("isolation") or {}
+    if isolation and not (isolation.get("network") and isolation.get("filesystem")):
+        LOGGER.warning("%s ran with reduced isolation: %s", record["student"],
+                       "; ".join(isolation.get("problems", [])) or "see the record")
+
+
+def report_progress(done, total, record):
+    """Show one line per graded student: on stderr when it is a terminal, else in the log."""
+    line = (f"[{done}/{total}] {record['student']}: {record['status']}, "
+            f"{record['total']:g} / {record['max_total']:g} points")
+    if sys.stderr.isatty():
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    else:
+        LOGGER.info(line)

@@ -1,0 +1,310 @@
+"""Run one graded function of one submission inside a sandbox and report what it returned.
+
+The grader starts this file as a script, ``python -I -S worker.py
+--result-fd N``, with a JSON request on standard input.  The worker is
+trusted code: it reads the request, isolates itself (see ``sandbox``),
+writes the submission's files into a private folder and forks a child.  The
+child restricts itself further, imports the submission's module and calls
+the function on every case.  It reports one JSON line per event on a pipe
+that only the worker reads.  The worker enforces the wall-clock timeout and
+the output cap, then writes a single JSON envelope to file descriptor N,
+which the child never holds.
+
+Neither process compares anything: the expected values stay in the grader.
+The module imports only the standard library and its two neighbours,
+``sandbox`` and ``wire``, which it loads by path before the course folder is
+hidden.
+"""
+
+import base64
+import json
+import os
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+
+READ_CHUNK = 65536
+MAX_MESSAGE_LENGTH = 500
+POLL_SECONDS = 0.05
+
+
+def main(argv):
+    """Read the request, run the child and write the envelope; return the exit status."""
+    result_fd = int(argv[argv.index("--result-fd") + 1])
+    try:
+        request = json.loads(sys.stdin.buffer.read())
+        envelope = run_request(request)
+    except Exception:  # noqa: BLE001 - the grader must receive every worker failure
+        envelope = {"outcome": "worker_error", "detail": traceback.format_exc(limit=5)}
+
+    with os.fdopen(result_fd, "w", encoding="utf-8") as stream:
+        json.dump(envelope, stream)
+    return 0
+
+
+def run_request(request):
+    """Isolate, fork the child, collect its events and return the envelope dict."""
+    kept_paths = find_kept_paths(BASE_SYS_PATH + [request["numpy_path"]])
+    isolation, path_map, sandbox_dir = sandbox.isolate_worker(request["hidden_paths"], kept_paths)
+    own_folder = sandbox_dir is None
+    if own_folder:
+        sandbox_dir = tempfile.mkdtemp(prefix="submission-", dir=request["scratch_dir"])
+        os.chmod(sandbox_dir, 0o755)
+
+    try:
+        write_files(sandbox_dir, request["files"])
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_fd)
+            run_child(request, isolation, path_map, sandbox_dir, write_fd)
+        os.close(write_fd)
+        outcome = collect_events(pid, read_fd, request["limits"])
+    finally:
+        if own_folder:
+            shutil.rmtree(sandbox_dir, ignore_errors=True)
+
+    outcome["isolation"] = isolation
+    return outcome
+
+
+def find_kept_paths(entries):
+    """Return the existing folders among ``entries``, leaving out those inside another one."""
+    folders = sorted({os.path.realpath(entry) for entry in entries if os.path.isdir(entry)})
+    kept = []
+    for folder in folders:
+        if not any(folder.startswith(parent.rstrip("/") + "/") for parent in kept):
+            kept.append(folder)
+    return kept
+
+
+def write_files(root, files):
+    """Write the base64-encoded ``files`` (relative path to content) under ``root``."""
+    for relative_path, content in files.items():
+        path = os.path.join(root, relative_path)
+        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+        with open(path, "wb") as stream:
+            stream.write(base64.b64decode(content))
+        os.chmod(path, 0o644)
+
+
+def collect_events(pid, read_fd, limits):
+    """Read the child's event pipe until it exits, the timeout passes or the output cap is hit.
+
+    Returns
+    -------
+    dict
+        "outcome" ("finished", "timeout" or "output_limit"), "exit_code" or
+        "signal" from the child's wait status, "events" (the text read) and
+        "seconds" (wall-clock time).
+    """
+    started = time.monotonic()
+    deadline = started + limits["timeout_seconds"]
+    chunks, size, outcome = [], 0, "finished"
+    pipe_open = True
+
+    while True:
+        finished, status = os.waitpid(pid, os.WNOHANG)
+        if finished:
+            chunks.extend(drain(read_fd, limits["output_bytes"] - size))
+            break
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            outcome = "timeout"
+            break
+        watched = [read_fd] if pipe_open else []
+        readable, _, _ = select.select(watched, [], [], min(remaining, POLL_SECONDS))
+        if readable:
+            data = os.read(read_fd, READ_CHUNK)
+            pipe_open = bool(data)
+            size += len(data)
+            if size > limits["output_bytes"]:
+                outcome = "output_limit"
+                break
+            chunks.append(data)
+
+    if outcome != "finished":
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    os.close(read_fd)
+
+    result = {"outcome": outcome, "events": b"".join(chunks).decode("utf-8", "replace"),
+              "seconds": round(time.monotonic() - started, 3)}
+    if os.WIFSIGNALED(status):
+        result["signal"] = signal.Signals(os.WTERMSIG(status)).name
+    else:
+        result["exit_code"] = os.WEXITSTATUS(status)
+    return result
+
+
+def drain(read_fd, budget):
+    """Return what is left in the pipe after the child exited, at most ``budget`` bytes."""
+    os.set_blocking(read_fd, False)
+    chunks = []
+    while budget > 0:
+        try:
+            data = os.read(read_fd, min(READ_CHUNK, budget))
+        except BlockingIOError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+        budget -= len(data)
+    return chunks
+
+
+def run_child(request, isolation, path_map, sandbox_dir, event_fd):
+    """Run the cases in the forked child and exit; never returns."""
+    exit_code = 0
+    try:
+        prepare_child(request, isolation, path_map, sandbox_dir, event_fd)
+        emitter = EventEmitter(event_fd)
+        emitter.emit({"event": "started", "isolation": isolation})
+        run_cases(request, emitter)
+    except BaseException:  # noqa: BLE001 - nothing may escape the forked child
+        exit_code = 70
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        os._exit(exit_code)
+
+
+def prepare_child(request, isolation, path_map, sandbox_dir, event_fd):
+    """Close inherited files, restrict the process and point ``sys.path`` at the sandbox."""
+    null_fd = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null_fd, 0)
+    os.close(null_fd)
+    keep = sorted({0, 1, 2, event_fd})
+    for low, high in zip(keep, keep[1:] + [os.sysconf("SC_OPEN_MAX")]):
+        os.closerange(low + 1, high)
+
+    sandbox.restrict_child(isolation, request["limits"])
+    os.chdir(sandbox_dir)
+    entries = BASE_SYS_PATH + [request["numpy_path"]]
+    sys.path[:] = [sandbox_dir] + [map_path(os.path.realpath(entry), path_map) for entry in entries]
+    sys.dont_write_bytecode = True
+
+
+def map_path(entry, path_map):
+    """Rewrite a ``sys.path`` entry that lies in a kept folder to its bound location."""
+    for original, bound in path_map.items():
+        if entry == original or entry.startswith(original.rstrip("/") + "/"):
+            return bound + entry[len(original):]
+    return entry
+
+
+class EventEmitter:
+    """Writes one JSON line per event to the pipe that the worker reads."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.dumps = json.dumps
+
+    def emit(self, event):
+        """Write ``event`` as one line, retrying partial writes."""
+        data = (self.dumps(event) + "\n").encode("utf-8")
+        while data:
+            written = os.write(self.fd, data)
+            data = data[written:]
+
+
+def run_cases(request, emitter):
+    """Decode the inputs, import the submission's module and call the function on each case."""
+    import importlib
+
+    import numpy  # noqa: F401 - imported before the submission so it cannot shadow NumPy
+
+    cases = [
+        (wire.decode_value(case["args"]), wire.decode_value(case["kwargs"]))
+        for case in request["cases"]
+    ]
+    try:
+        module = importlib.import_module(request["module"])
+    except BaseException as error:  # noqa: BLE001 - sys.exit and errors at import
+        emitter.emit({"event": "import_error", **describe_exception(error)})
+        return
+    emitter.emit({"event": "imported"})
+
+    function = getattr(module, request["function"], None)
+    if not callable(function):
+        emitter.emit({"event": "missing_function"})
+        return
+
+    for index, (args, kwargs) in enumerate(cases):
+        emitter.emit(call_case(function, index, args, kwargs))
+    emitter.emit({"event": "done"})
+
+
+def call_case(function, index, args, kwargs):
+    """Call ``function`` on one case and return the event describing the result."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = function(*args, **kwargs)
+        except BaseException as error:  # noqa: BLE001 - sys.exit and errors in a case
+            return {"event": "error", "index": index, **describe_exception(error)}
+
+    runtime_warnings = [
+        f"{warning.category.__name__}: {str(warning.message)[:MAX_MESSAGE_LENGTH]}"
+        for warning in caught
+        if issubclass(warning.category, RuntimeWarning)
+    ]
+    return {
+        "event": "result",
+        "index": index,
+        "value": wire.encode_value(value),
+        "arguments_after": wire.encode_value([list(args), kwargs]),
+        "warnings": runtime_warnings[:10],
+    }
+
+
+def describe_exception(error):
+    """Return the type, message and submission file and line of an exception as plain data."""
+    file_name, line = exception_location(error)
+    builtin_base = next(cls for cls in type(error).__mro__ if cls.__module__ == "builtins")
+    return {
+        "type": type(error).__name__,
+        "builtin": type(error).__module__ == "builtins",
+        "builtin_base": builtin_base.__name__,
+        "message": safe_message(error),
+        "file": file_name,
+        "line": line,
+    }
+
+
+def exception_location(error):
+    """Return (file relative to the sandbox, line) of the innermost submission frame, or Nones."""
+    sandbox_prefix = os.getcwd() + "/"
+    if isinstance(error, SyntaxError) and str(error.filename).startswith(sandbox_prefix):
+        return os.path.relpath(error.filename), error.lineno
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.startswith(sandbox_prefix)
+    ]
+    if not frames:
+        return None, None
+    return os.path.relpath(frames[-1].filename), frames[-1].lineno
+
+
+def safe_message(error):
+    """Return ``str(error)`` cut to ``MAX_MESSAGE_LENGTH``, or a note if ``__str__`` fails."""
+    try:
+        return str(error)[:MAX_MESSAGE_LENGTH]
+    except Exception:  # noqa: BLE001 - a submission's exception may break __str__
+        return "(the exception's message could not be read)"
+
+
+if __name__ == "__main__":
+    BASE_SYS_PATH = list(sys.path)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import sandbox
+    import wire
+
+    del sys.path[0]
+    sys.exit(main(sys.argv[1:]))
