@@ -367,7 +367,7 @@ def test_dependency_failure_shown_in_report():
     results = run_checks(
         "compute_cost", implementations={"linear_forward": lambda w, b, X: w.T @ X}
     )
-    assert "Fix linear_forward first: compute_cost calls it" in format_report(results)
+    assert "Fix linear_forward first: compute_cost depends on it" in format_report(results)
 
 
 def test_dependency_chain_lists_all_in_order():
@@ -485,6 +485,28 @@ def test_import_error_reported_per_case(monkeypatch):
         "could not import course_lib/graded/lesson02_sigmoid.py: SyntaxError: invalid syntax "
         "(course_lib/graded/lesson02_sigmoid.py, line 31)"
     )
+
+
+def test_import_error_report_shown_once(monkeypatch):
+    lesson02 = importlib.import_module("course_lib.graded.lesson02_sigmoid")
+    real_reload = importlib.reload
+
+    def failing_reload(module):
+        if module is lesson02:
+            raise SyntaxError("'(' was never closed", (lesson02.__file__, 32, 5, "s = (\n"))
+        return real_reload(module)
+
+    monkeypatch.setattr(importlib, "reload", failing_reload)
+    assert format_report(run_checks("sigmoid")).splitlines() == [
+        "sigmoid: could not run its 5 cases",
+        "    could not import course_lib/graded/lesson02_sigmoid.py: SyntaxError: "
+        "'(' was never closed (course_lib/graded/lesson02_sigmoid.py, line 32)",
+    ]
+
+
+def test_error_gets_no_output_hint():
+    results = run_checks("sigmoid", implementations={"sigmoid": dividing_sigmoid})
+    assert [result.hint for result in results] == [None] * len(results)
 
 
 def test_missing_function_reported(monkeypatch):

@@ -35,6 +35,12 @@ def check(name=None):
     ValueError
         If ``name`` is not the name of a graded function.
 
+    Notes
+    -----
+    Names that the notebook imported before the edit (``from course_lib
+    import sigmoid``) keep the old code unless the notebook has run
+    ``%autoreload 2``, as the course notebooks do in their first cell.
+
     Examples
     --------
     >>> check("sigmoid")  # doctest: +SKIP

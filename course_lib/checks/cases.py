@@ -33,9 +33,9 @@ class Case:
     rtol, atol : float
         Tolerances for ``numpy.allclose``-style comparison.
     mistake_outputs : dict
-        Maps a hint id from ``course_lib.checks.hints`` to the exact output that
-        this known mistake returns on this case, so the check can name the
-        mistake when a student's output equals it.  Empty for most cases.
+        Maps a hint id from ``course_lib.checks.hints`` to the output that this
+        known mistake returns on this case.  A student's output that matches it
+        within the tolerances gets that hint.  Empty for most cases.
     """
 
     function: str

@@ -56,7 +56,8 @@ def find_hint(observation, observations=()):
         All cases of the same function, for mistakes that show only when
         two cases are compared (a hard-coded learning rate).
     """
-    for hint_id, detector in DETECTORS:
+    detectors = ERROR_DETECTORS if observation.error is not None else DETECTORS
+    for hint_id, detector in detectors:
         try:
             advice = detector(observation, observations)
         except Exception as error:  # noqa: BLE001 - student outputs can be anything
@@ -605,7 +606,6 @@ LITERAL_DETECTORS = [
 # and shape of the output, its values and its dtype. The mistakes that need
 # the case's parameters or other cases come last.
 DETECTORS = [
-    ("integer_truncation", detect_integer_casting_error),
     ("in_place_update", detect_in_place_update),
     ("exp_overflow", detect_exp_overflow),
     ("log_of_zero", detect_log_of_zero),
@@ -630,3 +630,6 @@ DETECTORS = [
     ("hardcoded_iterations", detect_hardcoded_iterations),
     ("hardcoded_learning_rate", detect_hardcoded_learning_rate),
 ]
+
+# A call that raised has no output, so only the exception is evidence.
+ERROR_DETECTORS = [("integer_truncation", detect_integer_casting_error)]

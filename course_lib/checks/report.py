@@ -5,7 +5,7 @@ change between runs, so notebook outputs stay comparable with nbval.
 """
 
 from course_lib.checks import specs
-from course_lib.checks.runner import ERROR, FAILED, NOT_IMPLEMENTED, PASSED
+from course_lib.checks.runner import ERROR, FAILED, IMPORT_ERROR_PREFIX, NOT_IMPLEMENTED, PASSED
 
 INDENT = "    "
 LABELS = {PASSED: "passed", FAILED: "FAILED", ERROR: "ERROR", NOT_IMPLEMENTED: "TO DO"}
@@ -35,6 +35,10 @@ def format_function(name, results):
         lines += format_fix_first(name, results[0].fix_first)
         return "\n".join(lines)
 
+    if results and all(is_import_error(result) for result in results):
+        lines = [f"{name}: could not run its {len(results)} cases", INDENT + results[0].message]
+        return "\n".join(lines)
+
     if passed == len(results):
         lines = [f"{name}: all {len(results)} cases passed"]
     else:
@@ -45,6 +49,11 @@ def format_function(name, results):
     if failing:
         lines += format_fix_first(name, failing[0].fix_first)
     return "\n".join(lines)
+
+
+def is_import_error(result):
+    """Return True for a result whose function's file could not be imported."""
+    return result.status == ERROR and result.message.startswith(IMPORT_ERROR_PREFIX)
 
 
 def format_case(result):
@@ -64,10 +73,10 @@ def format_fix_first(name, fix_first):
     if not fix_first:
         return []
     if len(fix_first) == 1:
-        return [f"  Fix {fix_first[0]} first: {name} calls it, and it fails its own cases."]
+        return [f"  Fix {fix_first[0]} first: {name} depends on it, and it fails its own cases."]
     return [
         f"  Fix {', '.join(fix_first[:-1])} and {fix_first[-1]} first, in that order: "
-        f"{name} calls them, and they fail their own cases."
+        f"{name} depends on them, and they fail their own cases."
     ]
 
 

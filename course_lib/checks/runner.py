@@ -33,6 +33,7 @@ FAILED = "failed"
 NOT_IMPLEMENTED = "not implemented"
 ERROR = "error"
 
+IMPORT_ERROR_PREFIX = "could not import "
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 MAX_PRINTED_LINES = 5
 
@@ -398,7 +399,7 @@ def import_error_results(name, cases, error_text):
             function=name,
             description=case.description,
             status=ERROR,
-            message=f"could not import {module_path(specs.MODULE_OF[name])}: {error_text}",
+            message=f"{IMPORT_ERROR_PREFIX}{module_path(specs.MODULE_OF[name])}: {error_text}",
         )
         for case in cases
     ]
@@ -426,7 +427,9 @@ def run_checks(names=None, implementations=None, cases=None):
 
     Notes
     -----
-    The graded functions that a requested function calls are checked too,
+    The student's graded modules are reloaded from their files first, which
+    also discards any replacement that other code assigned to them.  The
+    graded functions that a requested function calls are checked too,
     without being returned, so that a failure can name the function to fix
     first.
 
