@@ -205,7 +205,8 @@ def literal_detector(hint_id, advice):
         if hint_id not in case.mistake_outputs:
             return None
         names = specs.OUTPUT_NAMES[observation.function]
-        if outputs_match(observation.got, case.mistake_outputs[hint_id], names, case.rtol, case.atol):
+        stored = case.mistake_outputs[hint_id]
+        if outputs_match(observation.got, stored, names, case.rtol, case.atol):
             return advice
         return None
 

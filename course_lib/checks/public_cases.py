@@ -58,9 +58,9 @@ FLATTEN_CASES = [
     ),
     Case(
         "flatten_images",
-        "float32 images keep their dtype",
-        fresh(np.array([[[[0.25, 0.5]]], [[[0.75, 1.0]]]], dtype=np.float32)),
-        expected=np.array([[0.25, 0.75], [0.5, 1.0]], dtype=np.float32),
+        "2 float32 images of 1 x 1 pixel with 3 channels keep their dtype",
+        fresh(np.array([[[[0.25, 0.5, 0.75]]], [[[1.0, 0.125, 0.375]]]], dtype=np.float32)),
+        expected=np.array([[0.25, 1.0], [0.5, 0.125], [0.75, 0.375]], dtype=np.float32),
     ),
 ]
 

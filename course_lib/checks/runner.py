@@ -217,7 +217,7 @@ def find_function(name, implementations):
 
 
 def module_path(module_name):
-    """Return the file of a graded module relative to the project, for example course_lib/graded/x.py."""
+    """Return the file of a graded module relative to the project root."""
     return module_name.replace(".", "/") + ".py"
 
 
