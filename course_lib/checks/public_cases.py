@@ -58,7 +58,7 @@ FLATTEN_CASES = [
     ),
     Case(
         "flatten_images",
-        "2 float32 images of 1 x 1 pixel with 3 channels keep their dtype",
+        "float32 images keep their dtype",
         fresh(np.array([[[[0.25, 0.5, 0.75]]], [[[1.0, 0.125, 0.375]]]], dtype=np.float32)),
         expected=np.array([[0.25, 1.0], [0.5, 0.125], [0.75, 0.375]], dtype=np.float32),
     ),
