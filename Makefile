@@ -9,6 +9,8 @@ RELEASE_DIR := build/release
 WORK_DIR := work
 LAB_PORT ?= 8888
 LAB_OPTIONS ?=
+# JupyterLab refuses to run as root (common in containers) unless told to.
+LAB_ROOT_OPTION := $(if $(filter 0,$(shell id -u)),--allow-root)
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: install lab lab-instructor test test-browser notebooks release grade bench clean
@@ -28,12 +30,12 @@ lab: $(INSTALLED)
 	$(BIN)/python -m course_lib workspace --release $(RELEASE_DIR) --out $(WORK_DIR)
 	PYTHONPATH=$(abspath $(WORK_DIR)) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
 		--ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=$(abspath $(WORK_DIR)) \
-		$(LAB_OPTIONS) $(abspath $(WORK_DIR))/notebooks/00_welcome.ipynb
+		$(LAB_ROOT_OPTION) $(LAB_OPTIONS) $(abspath $(WORK_DIR))/notebooks/00_welcome.ipynb
 
 # Instructors open the source notebooks, which import the reference solutions.
 lab-instructor: $(INSTALLED)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
-		--ServerApp.root_dir=$(CURDIR) notebooks/00_welcome.ipynb
+		--ServerApp.root_dir=$(CURDIR) $(LAB_ROOT_OPTION) $(LAB_OPTIONS) notebooks/00_welcome.ipynb
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest $(PYTEST_NBVAL) tests notebooks

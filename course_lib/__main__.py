@@ -8,6 +8,7 @@ import importlib
 import logging
 import sys
 
+INSTRUCTOR_COMMANDS = ("release", "grade", "gradescope", "dataset")
 COMMANDS = {
     "dataset": ("course_lib.dataset.generate", "Regenerate the Cup dataset under assets/."),
     "release": ("course_lib.release", "Build the student release folder."),
@@ -39,7 +40,16 @@ def main(argv=None):
         return 2
 
     module_name, _ = COMMANDS[argv[0]]
-    module = importlib.import_module(module_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if argv[0] not in INSTRUCTOR_COMMANDS or not error.name or not module_name.startswith(error.name):
+            raise
+        sys.stderr.write(
+            f"error: the {argv[0]!r} command is an instructor tool and is not part of the "
+            f"student release ({module_name} is missing). Run it from the instructor's copy of the course.\n"
+        )
+        return 2
     return module.main(argv[1:])
 
 

@@ -1,8 +1,8 @@
 """Functions that students implement, one module per lesson.
 
-Each function keeps its reference solution between ``### BEGIN SOLUTION``
-and ``### END SOLUTION`` lines.  The student release replaces every such
-region with a stub that raises ``NotImplementedError``.
+In the instructor's source, each function keeps its reference solution
+between solution markers.  The student release replaces every such region
+with a stub that raises ``NotImplementedError``.
 """
 
 from .lesson01_linear_model import flatten_images, initialize_parameters, linear_forward, scale_pixels
