@@ -45,9 +45,13 @@ def wait_for_api(base_url, token, process):
     raise AssertionError(f"JupyterLab did not answer at {base_url} within {STARTUP_TIMEOUT_SECONDS} s")
 
 
-@pytest.fixture
-def running_lab(tmp_path):
-    """Run ``make lab`` with the working copy in tmp_path; yield (base_url, token, work_dir)."""
+@pytest.fixture(scope="module")
+def running_lab(tmp_path_factory):
+    """Run ``make lab`` once for this module with the working copy in a temporary folder.
+
+    Yields (base_url, token, work_dir) and stops the server afterwards.
+    """
+    tmp_path = tmp_path_factory.mktemp("lab")
     port = free_port()
     token = secrets.token_hex(16)
     work_dir = tmp_path / "work"
