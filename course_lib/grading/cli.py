@@ -46,9 +46,28 @@ def positive_number(kind):
     return convert
 
 
+def add_limit_arguments(parser):
+    """Add the options that set the limits of one function call (see ``runner.Limits``)."""
+    defaults = runner.Limits()
+    parser.add_argument("--timeout", type=positive_number(float), default=defaults.timeout_seconds,
+                        help="wall-clock seconds allowed for one function (default %(default)s)")
+    parser.add_argument("--cpu-time", type=positive_number(int), default=defaults.cpu_seconds,
+                        help="CPU seconds allowed for one function (default %(default)s)")
+    parser.add_argument("--memory", type=positive_number(int), default=defaults.memory_mib,
+                        help="memory in MiB allowed for one function (default %(default)s)")
+    parser.add_argument("--max-output", type=positive_number(float), default=defaults.output_mib,
+                        help="MiB that one function may print, write or return "
+                             "(default %(default)s)")
+
+
+def limits_from(arguments):
+    """Return the ``runner.Limits`` set by the options of ``add_limit_arguments``."""
+    return runner.Limits(arguments.timeout, arguments.cpu_time, arguments.memory,
+                         arguments.max_output)
+
+
 def build_parser():
     """Return the argument parser of the grade command."""
-    defaults = runner.Limits()
     parser = argparse.ArgumentParser(
         prog="python -m course_lib grade",
         description="Grade every submission in SUBMISSIONS (one folder or .zip file per "
@@ -61,15 +80,7 @@ def build_parser():
                         help="results folder; created if missing, never inside SUBMISSIONS")
     parser.add_argument("--jobs", type=positive_number(int), default=os.cpu_count() or 1,
                         help="submissions graded in parallel (default: number of cores, %(default)s)")
-    parser.add_argument("--timeout", type=positive_number(float), default=defaults.timeout_seconds,
-                        help="wall-clock seconds allowed for one function (default %(default)s)")
-    parser.add_argument("--cpu-time", type=positive_number(int), default=defaults.cpu_seconds,
-                        help="CPU seconds allowed for one function (default %(default)s)")
-    parser.add_argument("--memory", type=positive_number(int), default=defaults.memory_mib,
-                        help="memory in MiB allowed for one function (default %(default)s)")
-    parser.add_argument("--max-output", type=positive_number(float), default=defaults.output_mib,
-                        help="MiB that one function may print, write or return "
-                             "(default %(default)s)")
+    add_limit_arguments(parser)
     parser.add_argument("--regrade", metavar="STUDENT", action="append", default=[],
                         help="grade STUDENT again even if graded before; the earlier record "
                              "moves to RESULTS/history/ (repeatable)")
@@ -156,8 +167,7 @@ def grade_class(arguments, submissions, submissions_root, results):
                 submissions_root, len(pending), len(submissions) - len(pending))
 
     scratch_dir = make_scratch_dir()
-    limits = runner.Limits(arguments.timeout, arguments.cpu_time, arguments.memory,
-                           arguments.max_output)
+    limits = limits_from(arguments)
     hidden = tuple(str(path) for path in (COURSE_ROOT, results.root, submissions_root))
     settings = runner.SandboxSettings(limits, hidden, scratch_dir)
     try:

@@ -230,6 +230,10 @@ def find_run_problem(envelope, events, module_file, limits):
         return "worker_error", "the grader failed to run this function; it will be graded again"
     if outcome in ("timeout", "output_limit"):
         return outcome, describe_limit(outcome, limits)
+    setup_error = first_event(events, "setup_error")
+    if setup_error is not None:
+        LOGGER.error("The sandbox could not start: %s", setup_error.get("message"))
+        return "worker_error", "the grader failed to run this function; it will be graded again"
 
     signal_name = envelope.get("signal")
     if signal_name in ("SIGXCPU", "SIGKILL"):

@@ -187,7 +187,21 @@ def prepare_child(request, isolation, path_map, sandbox_dir, event_fd):
     os.chdir(sandbox_dir)
     entries = BASE_SYS_PATH + [request["numpy_path"]]
     sys.path[:] = [sandbox_dir] + [map_path(os.path.realpath(entry), path_map) for entry in entries]
+    remap_package_paths(path_map)
     sys.dont_write_bytecode = True
+
+
+def remap_package_paths(path_map):
+    """Point the packages imported before the fork (``encodings``, ``json``...) at the kept folders.
+
+    Their ``__path__`` still names the original folders, which the child may
+    not be allowed to read (a Python installed under /root, for example).
+    """
+    for module in list(sys.modules.values()):
+        package_path = getattr(module, "__path__", None)
+        if isinstance(package_path, list):
+            package_path[:] = [map_path(os.path.realpath(entry), path_map) for entry in package_path]
+    sys.path_importer_cache.clear()
 
 
 def map_path(entry, path_map):
@@ -217,7 +231,11 @@ def run_cases(request, emitter):
     """Decode the inputs, import the submission's module and call the function on each case."""
     import importlib
 
-    import numpy  # noqa: F401 - imported before the submission so it cannot shadow NumPy
+    try:
+        import numpy  # noqa: F401 - imported before the submission so it cannot shadow NumPy
+    except ImportError as error:
+        emitter.emit({"event": "setup_error", "message": f"NumPy cannot be imported: {error}"})
+        return
 
     cases = [
         (wire.decode_value(case["args"]), wire.decode_value(case["kwargs"]))

@@ -1,0 +1,861 @@
+"""Tests of the batch grader: scores, isolation, limits, broken submissions and resuming.
+
+Submissions are built in temporary folders by copying the instructor's
+graded files (the reference, which earns full marks) and replacing one
+function's solution region with a mistake, a limit breaker or code that
+tries to escape the sandbox.  Most tests read the records of one class run
+(``class_run``) so that the sandboxed workers start only once per
+submission.
+"""
+
+import ast
+import csv
+import dataclasses
+import inspect
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import types
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_lib.checks import specs
+from course_lib.grading import case_table, cli, grader, wire
+from course_lib.grading.gradebook import ResultsFolder, ResultsLocked, write_atomically
+from course_lib.grading.hidden_cases import HIDDEN_CASES
+from course_lib.grading.submissions import (
+    EMPTY,
+    INVALID,
+    OK,
+    Submission,
+    discover_submissions,
+    load_submission,
+    safe_file_name,
+)
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+COURSE_ROOT = Path(__file__).resolve().parents[1]
+GRADED_DIR = COURSE_ROOT / "course_lib" / "graded"
+PROBE_FILE = GRADED_DIR / "sandbox_write_probe.py"
+FAST_LIMITS = ["--timeout", "4", "--cpu-time", "4", "--memory", "512", "--jobs", "2"]
+MISTAKE_FUNCTIONS = ("squared_error_loss", "sigmoid_derivative", "compute_gradients", "predict",
+                     "accuracy")
+
+
+def module_file(function):
+    """Return the graded file name that defines ``function``."""
+    return specs.MODULE_OF[function].rsplit(".", 1)[1] + ".py"
+
+
+def copy_reference(folder):
+    """Write the instructor's graded files into ``folder/course_lib/graded/``."""
+    target = folder / "course_lib" / "graded"
+    target.mkdir(parents=True)
+    for path in sorted(GRADED_DIR.glob("lesson*.py")):
+        (target / path.name).write_bytes(path.read_bytes())
+    return target
+
+
+def replace_solution(text, function, body):
+    """Replace the solution region of ``function`` in a module's text with ``body``."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"def {function}("))
+    begin = next(i for i in range(start, len(lines)) if "### BEGIN SOLUTION" in lines[i])
+    end = next(i for i in range(begin, len(lines)) if "### END SOLUTION" in lines[i])
+    indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
+    new_body = [indent + line if line else line for line in textwrap.dedent(body).splitlines()]
+    return "\n".join(lines[: begin + 1] + new_body + lines[end:]) + "\n"
+
+
+def make_submission(root, student, function=None, body=None, appended=None):
+    """Create a reference submission, optionally with one solution replaced or code appended.
+
+    Parameters
+    ----------
+    root : Path
+        The SUBMISSIONS folder.
+    function : str or None
+        Graded function whose solution region becomes ``body``; also names
+        the module that receives ``appended``.
+    appended : str or None
+        Module-level code added at the end of that function's module.
+    """
+    graded = copy_reference(root / student)
+    if function is None:
+        return root / student
+    path = graded / module_file(function)
+    text = path.read_text()
+    if body is not None:
+        text = replace_solution(text, function, body)
+    if appended is not None:
+        text += "\n\n" + textwrap.dedent(appended)
+    path.write_text(text)
+    return root / student
+
+
+def used_names(function):
+    """Return every name that the source of ``function`` refers to."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+def mistake_code(mistake):
+    """Return module-level code that makes a lesson module use a catalog mistake.
+
+    The mistake's helper functions and the lesson modules it calls come
+    along, and the graded function's name is rebound to the mistake, as a
+    student who rewrote the function would have it.
+    """
+    source = sys.modules[mistake.implementation.__module__]
+    functions, pending = [], [mistake.implementation]
+    while pending:
+        function = pending.pop()
+        if function in functions:
+            continue
+        functions.append(function)
+        for name in used_names(function):
+            value = getattr(source, name, None)
+            if isinstance(value, types.FunctionType) and value.__module__ == source.__name__:
+                pending.append(value)
+
+    names = set().union(*(used_names(function) for function in functions))
+    imports = ["import numpy as np"] + [
+        f"import {value.__name__} as {alias}"
+        for alias, value in vars(source).items()
+        if alias in names and isinstance(value, types.ModuleType)
+        and value.__name__.startswith("course_lib.graded.")
+    ]
+    bodies = [textwrap.dedent(inspect.getsource(function)) for function in functions]
+    return "\n".join(imports + bodies + [f"{mistake.function} = {mistake.implementation.__name__}"])
+
+
+def selected_mistakes():
+    """Return the first catalog mistake of each function in ``MISTAKE_FUNCTIONS``."""
+    catalog = pytest.importorskip("mistakes")
+    return [next(mistake for mistake in catalog.MISTAKES if mistake.function == function)
+            for function in MISTAKE_FUNCTIONS]
+
+
+def dependents_of(function):
+    """Return the graded functions that call ``function``, directly or through others."""
+    return {name for name in specs.FUNCTION_NAMES if function in specs.dependencies_of(name)}
+
+
+def read_record(out, student):
+    """Return the JSON record of ``student`` in the results folder ``out``."""
+    return json.loads((out / "records" / f"{safe_file_name(student)}.json").read_text())
+
+
+def function_entry(record, function):
+    """Return the entry of ``function`` in a record."""
+    return next(entry for entry in record["functions"] if entry["function"] == function)
+
+
+def read_gradebook(out):
+    """Return the gradebook rows as dicts."""
+    with open(out / "gradebook.csv", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+class LoopbackServer:
+    """A TCP server on 127.0.0.1 that counts the connections it accepts."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.accepted = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while self.running:
+            try:
+                connection, _ = self.socket.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.accepted += 1
+            connection.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.socket.close()
+
+
+def hostile_submissions(root, out, server_port):
+    """Create the submissions that break limits or try to escape; return their names."""
+    sentinel = out / "sentinel.txt"
+    make_submission(root, "looping", "gradient_descent", body="while True:\n    pass\n")
+    make_submission(root, "memory_bomb", "compute_gradients", body="""\
+        blocks = []
+        while True:
+            blocks.append(bytearray(64 * 1024 * 1024))
+        """)
+    make_submission(root, "exit_at_import", "squared_error_loss",
+                    appended="import sys\nsys.exit('stopping the grader')\n")
+    make_submission(root, "os_exit_at_import", "cross_entropy_loss",
+                    appended="import os\nos._exit(0)\n")
+    make_submission(root, "patched_numpy", "accuracy",
+                    body="fraction_correct = 1.0\n", appended="""\
+        np.allclose = lambda *args, **kwargs: True
+        np.isclose = lambda *args, **kwargs: True
+        np.array_equal = lambda *args, **kwargs: True
+        np.testing.assert_allclose = lambda *args, **kwargs: None
+        """)
+    make_submission(root, "fake_score", "flatten_images",
+                    body="X = images.reshape(images.shape[0], -1)\n", appended="""\
+        import builtins
+        import sys
+        print("score: 100")
+        print('{"event": "done"}')
+        sys.stderr.write("total: 17 / 17 points\\n")
+        builtins.print = lambda *args, **kwargs: None
+        """)
+    make_submission(root, "writes_files", "sigmoid", appended=f"""\
+        _original_sigmoid = sigmoid
+
+        def sigmoid(z):
+            for path in ({str(sentinel)!r}, {str(out / 'records' / 'intruder.json')!r},
+                         {str(PROBE_FILE)!r}, {str(root / 'looping' / 'intruder.txt')!r}):
+                try:
+                    with open(path, "w") as stream:
+                        stream.write("written by a submission")
+                except OSError:
+                    pass
+            return _original_sigmoid(z)
+        """)
+    make_submission(root, "reads_reference", "sigmoid_derivative", appended=f"""\
+        _original_derivative = sigmoid_derivative
+
+        def sigmoid_derivative(z):
+            for path in ({str(GRADED_DIR / 'lesson02_sigmoid.py')!r},
+                         {str(COURSE_ROOT / 'course_lib' / 'grading' / 'hidden_cases.py')!r}):
+                try:
+                    with open(path) as stream:
+                        stream.read()
+                    return -1.0 * _original_derivative(z)
+                except OSError:
+                    pass
+            return _original_derivative(z)
+        """)
+    make_submission(root, "uses_network", "predict_proba", appended=f"""\
+        import socket
+        _original_predict_proba = predict_proba
+
+        def predict_proba(w, b, X):
+            try:
+                socket.create_connection(("127.0.0.1", {server_port}), timeout=1).close()
+                return 1.0 - _original_predict_proba(w, b, X)
+            except OSError:
+                return _original_predict_proba(w, b, X)
+        """)
+    make_submission(root, "random_draws", "predict", appended="""\
+        import random
+        _original_predict = predict
+
+        def predict(w, b, X, threshold=0.5):
+            np.random.seed(12345)
+            np.random.rand(7)
+            random.random()
+            return _original_predict(w, b, X, threshold)
+        """)
+    make_submission(root, "leaky_errors", "linear_forward",
+                    body='raise ValueError(f"LEAK {X.tolist()} {w.tolist()}")\n')
+
+
+@pytest.fixture(scope="module")
+def class_run(tmp_path_factory):
+    """Grade one class of reference, mistaken and hostile submissions; return the folders."""
+    base = tmp_path_factory.mktemp("class")
+    root, out = base / "submissions", base / "results"
+    root.mkdir()
+    out.mkdir()
+    (out / "sentinel.txt").write_text("instructor data")
+    make_submission(root, "reference")
+    for mistake in selected_mistakes():
+        make_submission(root, f"mistake_{mistake.name}", mistake.function,
+                        appended=mistake_code(mistake))
+    server = LoopbackServer()
+    try:
+        hostile_submissions(root, out, server.port)
+        exit_code = cli.main([str(root), "--out", str(out)] + FAST_LIMITS)
+    finally:
+        server.close()
+        probe_existed = PROBE_FILE.exists()
+        PROBE_FILE.unlink(missing_ok=True)
+    return types.SimpleNamespace(root=root, out=out, exit_code=exit_code,
+                                 connections=server.accepted, probe_existed=probe_existed)
+
+
+def full_marks_except(record, lost):
+    """Return the functions outside ``lost`` that did not get full points."""
+    return [name for name, points in record["points"].items()
+            if name not in lost and points != grader.POINTS[name]]
+
+
+def test_class_run_exit_code_zero(class_run):
+    assert class_run.exit_code == 0
+
+
+def test_reference_full_marks(class_run):
+    record = read_record(class_run.out, "reference")
+    assert record["status"] == "graded"
+    assert record["total"] == sum(grader.POINTS.values())
+    assert record["total"] == record["max_total"]
+
+
+def test_reference_every_case_passed(class_run):
+    record = read_record(class_run.out, "reference")
+    statuses = {case["status"] for entry in record["functions"] for case in entry["cases"]}
+    assert statuses == {"passed"}
+
+
+@pytest.mark.parametrize("function", MISTAKE_FUNCTIONS)
+def test_mistake_loses_own_points(class_run, function):
+    mistake = next(m for m in selected_mistakes() if m.function == function)
+    record = read_record(class_run.out, f"mistake_{mistake.name}")
+    assert record["points"][function] < grader.POINTS[function]
+
+
+@pytest.mark.parametrize("function", MISTAKE_FUNCTIONS)
+def test_mistake_keeps_other_points(class_run, function):
+    mistake = next(m for m in selected_mistakes() if m.function == function)
+    record = read_record(class_run.out, f"mistake_{mistake.name}")
+    assert full_marks_except(record, {function} | dependents_of(function)) == []
+
+
+@pytest.mark.parametrize("function", MISTAKE_FUNCTIONS)
+def test_mistake_public_case_has_hint(class_run, function):
+    mistake = next(m for m in selected_mistakes() if m.function == function)
+    record = read_record(class_run.out, f"mistake_{mistake.name}")
+    cases = function_entry(record, function)["cases"]
+    assert any(case["hint"] for case in cases if case["visibility"] == "public")
+
+
+def test_infinite_loop_scores_zero(class_run):
+    entry = function_entry(read_record(class_run.out, "looping"), "gradient_descent")
+    assert entry["points"] == 0
+
+
+def test_infinite_loop_names_timeout(class_run):
+    entry = function_entry(read_record(class_run.out, "looping"), "gradient_descent")
+    assert entry["outcome"] == "timeout"
+    assert "time limit" in entry["reason"]
+
+
+def test_infinite_loop_rest_graded(class_run):
+    record = read_record(class_run.out, "looping")
+    assert full_marks_except(record, {"gradient_descent"}) == []
+
+
+def test_infinite_loop_reason_in_feedback(class_run):
+    text = (class_run.out / "feedback" / "looping.md").read_text()
+    assert "stopped after 4 s, the time limit for one function" in text
+
+
+def test_memory_bomb_scores_zero(class_run):
+    entry = function_entry(read_record(class_run.out, "memory_bomb"), "compute_gradients")
+    assert entry["points"] == 0
+    assert entry["outcome"] == "memory_limit"
+
+
+def test_memory_bomb_rest_graded(class_run):
+    record = read_record(class_run.out, "memory_bomb")
+    lost = {"compute_gradients"} | dependents_of("compute_gradients")
+    assert full_marks_except(record, lost) == []
+
+
+def test_sys_exit_at_import_scores_zero(class_run):
+    entry = function_entry(read_record(class_run.out, "exit_at_import"), "squared_error_loss")
+    assert entry["points"] == 0
+    assert entry["outcome"] == "import_error"
+    assert "SystemExit" in entry["reason"]
+
+
+def test_sys_exit_at_import_rest_graded(class_run):
+    record = read_record(class_run.out, "exit_at_import")
+    assert full_marks_except(record, {"squared_error_loss"}) == []
+
+
+def test_os_exit_at_import_scores_zero(class_run):
+    entry = function_entry(read_record(class_run.out, "os_exit_at_import"), "cross_entropy_loss")
+    assert entry["points"] == 0
+    assert entry["outcome"] == "exited"
+
+
+def test_os_exit_at_import_rest_graded(class_run):
+    record = read_record(class_run.out, "os_exit_at_import")
+    assert full_marks_except(record, {"cross_entropy_loss"}) == []
+
+
+def test_patched_numpy_does_not_pass(class_run):
+    record = read_record(class_run.out, "patched_numpy")
+    assert record["points"]["accuracy"] < grader.POINTS["accuracy"]
+
+
+def test_patched_numpy_rest_graded(class_run):
+    record = read_record(class_run.out, "patched_numpy")
+    assert full_marks_except(record, {"accuracy"}) == []
+
+
+def test_fake_score_output_ignored(class_run):
+    record = read_record(class_run.out, "fake_score")
+    assert record["points"]["flatten_images"] < grader.POINTS["flatten_images"]
+
+
+def test_fake_score_rest_graded(class_run):
+    record = read_record(class_run.out, "fake_score")
+    assert full_marks_except(record, {"flatten_images"}) == []
+
+
+def test_sandbox_cannot_change_results(class_run):
+    assert (class_run.out / "sentinel.txt").read_text() == "instructor data"
+
+
+def test_sandbox_cannot_add_records(class_run):
+    assert not (class_run.out / "records" / "intruder.json").exists()
+
+
+def test_sandbox_cannot_write_course(class_run):
+    assert class_run.probe_existed is False
+
+
+def test_sandbox_cannot_write_submissions(class_run):
+    assert not (class_run.root / "looping" / "intruder.txt").exists()
+
+
+def test_sandbox_write_attempts_keep_points(class_run):
+    record = read_record(class_run.out, "writes_files")
+    assert record["total"] == record["max_total"]
+
+
+def test_sandbox_cannot_read_reference(class_run):
+    record = read_record(class_run.out, "reads_reference")
+    assert record["points"]["sigmoid_derivative"] == grader.POINTS["sigmoid_derivative"]
+
+
+def test_sandbox_has_no_network(class_run):
+    assert class_run.connections == 0
+
+
+def test_sandbox_network_attempt_keeps_points(class_run):
+    record = read_record(class_run.out, "uses_network")
+    assert record["points"]["predict_proba"] == grader.POINTS["predict_proba"]
+
+
+def test_random_draws_change_nothing(class_run):
+    record = read_record(class_run.out, "random_draws")
+    assert record["total"] == record["max_total"]
+
+
+def test_hidden_feedback_hides_error_message(class_run):
+    entry = function_entry(read_record(class_run.out, "leaky_errors"), "linear_forward")
+    hidden = [case for case in entry["cases"] if case["visibility"] == "hidden"]
+    assert hidden
+    assert all("LEAK" not in case["feedback"] for case in hidden)
+    assert all(case["feedback"] == "raised ValueError" for case in hidden)
+
+
+def test_public_feedback_shows_error_message(class_run):
+    entry = function_entry(read_record(class_run.out, "leaky_errors"), "linear_forward")
+    public = [case for case in entry["cases"] if case["visibility"] == "public"]
+    assert public
+    assert all("LEAK" in case["feedback"] for case in public)
+
+
+def test_feedback_file_has_no_hidden_inputs(class_run):
+    text = (class_run.out / "feedback" / "leaky_errors.md").read_text()
+    hidden_inputs = case_table.build_case_table().for_function("linear_forward")
+    for grading_case in hidden_inputs:
+        if grading_case.visibility == "hidden":
+            w = grading_case.case.make_args()[0]
+            assert str(w.tolist()) not in text
+
+
+def test_gradebook_one_row_per_student(class_run):
+    students = [row["student"] for row in read_gradebook(class_run.out)]
+    expected = sorted(path.name for path in class_run.root.iterdir())
+    assert students == expected
+
+
+def test_records_store_sha256(class_run):
+    record = read_record(class_run.out, "reference")
+    files = record["submission_sha256"]["files"]
+    assert len(files) == len(specs.GRADED_MODULES)
+    assert record["cases_sha256"] == case_table.build_case_table().sha256
+
+
+def test_sandbox_runs_as_nobody_without_network(class_run):
+    isolation = read_record(class_run.out, "reference")["isolation"]
+    if os.geteuid() != 0:
+        pytest.skip("the nobody user is used only when the grader runs as root")
+    assert isolation["user"] == ["nobody"]
+    assert isolation["network"] is True
+    assert isolation["filesystem"] is True
+
+
+@pytest.fixture
+def small_class(tmp_path):
+    """A class with one valid submission, one empty folder and one stray file."""
+    root = tmp_path / "submissions"
+    root.mkdir()
+    make_submission(root, "alice")
+    (root / "bob").mkdir()
+    (root / "notes.txt").write_text("not a submission")
+    return root, tmp_path / "results"
+
+
+def test_small_class_rows(small_class):
+    root, out = small_class
+    assert cli.main([str(root), "--out", str(out)] + FAST_LIMITS) == 0
+    rows = {row["student"]: row for row in read_gradebook(out)}
+    assert float(rows["alice"]["total"]) == sum(grader.POINTS.values())
+    assert rows["bob"]["status"] == "empty"
+    assert rows["bob"]["note"] == "the folder contains no files"
+    assert rows["notes.txt"]["status"] == "invalid"
+    assert rows["notes.txt"]["note"] == "notes.txt is neither a folder nor a .zip file"
+
+
+def test_small_class_rerun_skips(small_class, caplog):
+    root, out = small_class
+    cli.main([str(root), "--out", str(out)] + FAST_LIMITS)
+    before = (out / "records" / "alice.json").read_bytes()
+    caplog.set_level("INFO")
+    assert cli.main([str(root), "--out", str(out)] + FAST_LIMITS) == 0
+    assert "0 to grade, 3 already graded" in caplog.text
+    assert (out / "records" / "alice.json").read_bytes() == before
+
+
+def test_regrade_keeps_history(small_class):
+    root, out = small_class
+    cli.main([str(root), "--out", str(out)] + FAST_LIMITS)
+    before = (out / "records" / "alice.json").read_bytes()
+    assert cli.main([str(root), "--out", str(out), "--regrade", "alice"] + FAST_LIMITS) == 0
+    history = sorted((out / "history").iterdir())
+    assert [path.suffix for path in history] == [".json", ".md"]
+    assert history[0].read_bytes() == before
+
+
+def test_regrade_unknown_student_rejected(small_class, capsys):
+    root, out = small_class
+    assert cli.main([str(root), "--out", str(out), "--regrade", "alicia"]) == 2
+    assert "--regrade alicia: no such student in SUBMISSIONS. Did you mean alice?" in (
+        capsys.readouterr().err)
+
+
+def grade_in_subprocess(root, out, scratch):
+    """Start the grade command in a child process whose temporary files go to ``scratch``."""
+    command = [sys.executable, "-m", "course_lib", "grade", str(root), "--out", str(out),
+               "--jobs", "2"]
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=environment)
+
+
+def test_killed_run_resumes_grading_each_once(tmp_path):
+    root, out = tmp_path / "submissions", tmp_path / "results"
+    root.mkdir()
+    students = [f"student{number:02d}" for number in range(20)]
+    for student in students:
+        make_submission(root, student)
+
+    (tmp_path / "scratch").mkdir()
+    process = grade_in_subprocess(root, out, tmp_path / "scratch")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((out / "records").glob("*.json"))) < 6:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    first_run = {path.name: path.read_bytes() for path in (out / "records").glob("*.json")}
+    assert 6 <= len(first_run) < len(students)
+
+    assert cli.main([str(root), "--out", str(out), "--jobs", "2"]) == 0
+    records = {path.name: path.read_bytes() for path in (out / "records").glob("*.json")}
+    assert sorted(records) == [f"{student}.json" for student in students]
+    assert all(records[name] == content for name, content in first_run.items())
+    assert list((out / "history").iterdir()) == []
+    assert [row["student"] for row in read_gradebook(out)] == students
+
+
+def write_zip(path, entries):
+    """Write a zip file with ``entries`` mapping names to bytes (or (bytes, mode) for links)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in entries.items():
+            info = zipfile.ZipInfo(name)
+            if isinstance(content, tuple):
+                content, mode = content
+                info.external_attr = mode << 16
+            archive.writestr(info, content)
+
+
+def reference_entries(prefix=""):
+    """Return zip entries holding the reference graded files under ``prefix``."""
+    return {f"{prefix}course_lib/graded/{path.name}": path.read_bytes()
+            for path in sorted(GRADED_DIR.glob("lesson*.py"))}
+
+
+def load_single(path):
+    """Discover and load the one submission at ``path``."""
+    (submission,) = [item for item in discover_submissions(path.parent) if item.path == path]
+    return load_submission(submission)
+
+
+def test_zip_with_wrapping_folder_loads(tmp_path):
+    write_zip(tmp_path / "alice.zip", reference_entries("alice-release/"))
+    loaded = load_single(tmp_path / "alice.zip")
+    assert loaded.status == OK
+    assert sorted(loaded.files) == sorted(path.name for path in GRADED_DIR.glob("lesson*.py"))
+
+
+def test_zip_sha256_recorded(tmp_path):
+    write_zip(tmp_path / "alice.zip", reference_entries())
+    loaded = load_single(tmp_path / "alice.zip")
+    assert len(loaded.sha256["archive"]) == 64
+
+
+def test_corrupt_zip_invalid(tmp_path):
+    (tmp_path / "alice.zip").write_bytes(b"PK\x03\x04 this is not really a zip file")
+    loaded = load_single(tmp_path / "alice.zip")
+    assert loaded.status == INVALID
+    assert "alice.zip is not a valid zip file" in loaded.message
+
+
+def test_truncated_zip_invalid(tmp_path):
+    write_zip(tmp_path / "full.zip", reference_entries())
+    data = (tmp_path / "full.zip").read_bytes()
+    (tmp_path / "full.zip").unlink()
+    (tmp_path / "alice.zip").write_bytes(data[: len(data) // 2])
+    assert load_single(tmp_path / "alice.zip").status == INVALID
+
+
+@pytest.mark.parametrize("name", ["../evil.py", "/etc/evil.py", "a/../../evil.py",
+                                  "C:/evil.py", "a\\..\\..\\evil.py"])
+def test_zip_slip_invalid(tmp_path, name):
+    entries = reference_entries()
+    entries[name] = b"print('outside')"
+    write_zip(tmp_path / "alice.zip", entries)
+    loaded = load_single(tmp_path / "alice.zip")
+    assert loaded.status == INVALID
+    assert "points outside the submission" in loaded.message
+
+
+def test_zip_link_leading_out_invalid(tmp_path):
+    entries = reference_entries()
+    entries["course_lib/graded/lesson02_sigmoid.py"] = (b"/etc/passwd", 0o120777)
+    write_zip(tmp_path / "alice.zip", entries)
+    loaded = load_single(tmp_path / "alice.zip")
+    assert loaded.status == INVALID
+    assert "symbolic link leading outside" in loaded.message
+
+
+def test_empty_zip_empty(tmp_path):
+    write_zip(tmp_path / "alice.zip", {})
+    assert load_single(tmp_path / "alice.zip").status == EMPTY
+
+
+def test_folder_link_leading_out_invalid(tmp_path):
+    root = tmp_path / "submissions"
+    graded = copy_reference(root / "alice")
+    (graded / "lesson02_sigmoid.py").unlink()
+    (graded / "lesson02_sigmoid.py").symlink_to(GRADED_DIR / "lesson02_sigmoid.py")
+    loaded = load_single(root / "alice")
+    assert loaded.status == INVALID
+    assert "lesson02_sigmoid.py is a symbolic link leading outside" in loaded.message
+
+
+def test_linked_submission_invalid(tmp_path):
+    root = tmp_path / "submissions"
+    root.mkdir()
+    (root / "alice").symlink_to(COURSE_ROOT)
+    (submission,) = discover_submissions(root)
+    loaded = load_submission(submission)
+    assert loaded.status == INVALID
+    assert "symbolic link" in loaded.message
+
+
+def test_folder_without_graded_files_invalid(tmp_path):
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "README.md").write_text("my work")
+    loaded = load_single(tmp_path / "alice")
+    assert loaded.status == INVALID
+    assert loaded.message.startswith("no graded file was found")
+
+
+def test_duplicate_submissions_invalid(tmp_path):
+    copy_reference(tmp_path / "alice")
+    write_zip(tmp_path / "alice.zip", reference_entries())
+    (submission,) = discover_submissions(tmp_path)
+    assert load_submission(submission).message == (
+        "alice and alice.zip are both submissions of alice; keep only one")
+
+
+def test_flat_files_need_option(tmp_path):
+    write_zip(tmp_path / "alice.zip", {path.name: path.read_bytes()
+                                       for path in GRADED_DIR.glob("lesson*.py")})
+    (submission,) = discover_submissions(tmp_path)
+    assert load_submission(submission).status == INVALID
+    assert load_submission(submission, flat_files_allowed=True).status == OK
+
+
+@pytest.mark.parametrize("student, expected", [
+    ("alice", "alice"),
+    ("alice.smith@example.org", "alice.smith@example.org"),
+])
+def test_safe_file_name_keeps_safe_names(student, expected):
+    assert safe_file_name(student) == expected
+
+
+@pytest.mark.parametrize("student", ["Jane Doe", "../escape", ".hidden", "a/b", "é"])
+def test_safe_file_name_cleans_unsafe_names(student):
+    name = safe_file_name(student)
+    assert "/" not in name
+    assert not name.startswith(".")
+    assert name != safe_file_name(student + "x")
+
+
+def test_safe_file_name_keeps_similar_apart():
+    assert safe_file_name("a b") != safe_file_name("a_b")
+
+
+@pytest.mark.parametrize("out", ["submissions/results", "submissions"])
+def test_out_inside_submissions_rejected(tmp_path, capsys, out):
+    (tmp_path / "submissions").mkdir()
+    code = cli.main([str(tmp_path / "submissions"), "--out", str(tmp_path / out)])
+    assert code == 2
+    assert "the grader never writes inside SUBMISSIONS" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("folder", ["course_lib", "course_lib/graded", "tests", "notebooks"])
+def test_out_inside_course_source_rejected(tmp_path, capsys, folder):
+    (tmp_path / "submissions").mkdir()
+    code = cli.main([str(tmp_path / "submissions"), "--out", str(COURSE_ROOT / folder / "x")])
+    assert code == 2
+    assert "inside the course source" in capsys.readouterr().err
+
+
+def test_out_containing_course_rejected(tmp_path, capsys):
+    (tmp_path / "submissions").mkdir()
+    assert cli.main([str(tmp_path / "submissions"), "--out", str(COURSE_ROOT.parent)]) == 2
+    assert "contains the course folder" in capsys.readouterr().err
+
+
+def test_missing_submissions_rejected(tmp_path, capsys):
+    assert cli.main([str(tmp_path / "absent"), "--out", str(tmp_path / "results")]) == 2
+    assert "SUBMISSIONS must be an existing folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", ["--timeout", "--cpu-time", "--memory", "--max-output",
+                                    "--jobs"])
+def test_limits_must_be_positive(tmp_path, capsys, option):
+    with pytest.raises(SystemExit):
+        cli.main([str(tmp_path), "--out", str(tmp_path / "results"), option, "0"])
+    assert "expected a positive number, got '0'" in capsys.readouterr().err
+
+
+def test_results_lock_rejects_second_run(tmp_path):
+    first, second = ResultsFolder(tmp_path), ResultsFolder(tmp_path)
+    first.prepare()
+    try:
+        with pytest.raises(ResultsLocked, match="Another grading run is writing to"):
+            second.prepare()
+    finally:
+        first.release()
+
+
+def test_write_atomically_leaves_no_temporary(tmp_path):
+    write_atomically(tmp_path / "a.txt", "first")
+    write_atomically(tmp_path / "a.txt", "second")
+    assert [path.name for path in tmp_path.iterdir()] == ["a.txt"]
+    assert (tmp_path / "a.txt").read_text() == "second"
+
+
+def test_gradebook_rebuilt_from_records(tmp_path):
+    results = ResultsFolder(tmp_path)
+    results.prepare()
+    try:
+        for student, total in (("bob", 3.0), ("alice", 17.0)):
+            record = {"student": student, "file_name": student, "status": "graded",
+                      "message": "", "total": total, "max_total": 17.0,
+                      "points": {"sigmoid": 1.0}, "functions": [], "graded_at": "now",
+                      "cases_sha256": "0" * 64}
+            results.save(record)
+        (tmp_path / "gradebook.csv").unlink(missing_ok=True)
+        assert results.rebuild_gradebook() == 2
+    finally:
+        results.release()
+    rows = read_gradebook(tmp_path)
+    assert [(row["student"], row["total"], row["sigmoid"]) for row in rows] == [
+        ("alice", "17.0", "1.0"), ("bob", "3.0", "1.0")]
+
+
+def test_hidden_cases_leave_expected_empty():
+    assert all(case.expected is None for case in HIDDEN_CASES)
+
+
+def test_hidden_cases_cover_every_function():
+    assert {case.function for case in HIDDEN_CASES} == set(specs.FUNCTION_NAMES)
+
+
+def test_case_table_hash_is_stable():
+    assert case_table.build_case_table().sha256 == case_table.build_case_table().sha256
+
+
+def test_case_table_hash_changes_with_tolerance():
+    changed = [dataclasses.replace(HIDDEN_CASES[0], rtol=1e-3)]
+    original = case_table.build_case_table(public_cases=[], hidden_cases=HIDDEN_CASES[:1])
+    edited = case_table.build_case_table(public_cases=[], hidden_cases=changed)
+    assert original.sha256 != edited.sha256
+
+
+def test_case_table_hidden_expected_from_reference():
+    table = case_table.build_case_table(public_cases=[], hidden_cases=HIDDEN_CASES)
+    sigmoid_case = table.for_function("sigmoid")[0]
+    z = sigmoid_case.case.make_args()[0]
+    assert sigmoid_case.case.expected == pytest.approx(1.0 / (1.0 + np.exp(-z)), rel=1e-12)
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2.5, float("inf"), "text", [1.0, 2.0], (np.zeros((2, 1)), 0.5),
+    {"threshold": 0.8}, np.float32(1.5), np.arange(6, dtype=np.uint8).reshape(2, 3),
+])
+def test_wire_round_trip(value):
+    decoded = wire.decode_value(wire.encode_value(value))
+    assert type(decoded) is type(value)
+    assert repr(decoded) == repr(value)
+
+
+def test_wire_object_array_unsupported():
+    encoded = wire.encode_value(np.array([object()], dtype=object))
+    assert isinstance(wire.decode_value(encoded), wire.Unsupported)
+
+
+def test_wire_rejects_pickled_npy():
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    node = {"type": "ndarray", "npy": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    with pytest.raises(wire.WireError, match="invalid encoded ndarray"):
+        wire.decode_value(node)
+
+
+@pytest.mark.parametrize("node", [
+    [], {"type": "code"}, {"type": "float", "value": "__import__('os')"},
+    {"type": "ndarray", "npy": "not base64!"}, {"type": "tuple", "items": "abc"},
+])
+def test_wire_rejects_malformed(node):
+    with pytest.raises(wire.WireError):
+        wire.decode_value(node)
