@@ -16,6 +16,7 @@ from matplotlib import pyplot as plt
 from PIL import Image
 
 from course_lib import environment_check, gradient_descent
+from course_lib.dataset import load_cup_dataset
 from course_lib.explorers import curves, figures, images, landscape, training, widgets
 from course_lib.graded import lesson05_cost_and_gradients, lesson07_classifier
 
@@ -313,6 +314,18 @@ def test_image_bytes_to_array_follows_exif_rotation():
     upright = images.image_bytes_to_array(png_bytes(left_red_right_blue(32, 64)))
     np.testing.assert_array_equal(rotated[8, 56], RED)
     np.testing.assert_array_equal(upright[8, 56], BLUE)
+
+
+def test_image_bytes_to_array_matches_dataset_loader(tmp_path):
+    rng = np.random.default_rng(2)
+    photo = png_bytes(rng.integers(0, 256, size=(90, 140, 4)))
+    for split in ("train", "test"):
+        for folder in ("cup", "not_cup"):
+            (tmp_path / split / folder).mkdir(parents=True)
+            (tmp_path / split / folder / "photo.png").write_bytes(photo)
+
+    train_images, _, _, _ = load_cup_dataset(tmp_path)
+    np.testing.assert_array_equal(images.image_bytes_to_array(photo), train_images[0])
 
 
 def test_image_bytes_to_array_accepts_memoryview():

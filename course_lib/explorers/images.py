@@ -3,14 +3,13 @@
 import io
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from course_lib import validation
+from course_lib.dataset import image_to_array
+from course_lib.dataset.layout import IMAGE_SIZE
 from course_lib.graded import lesson01_linear_model as linear_model
 from course_lib.graded import lesson07_classifier as classifier
-
-IMAGE_SIZE = 64
-BACKGROUND_RGB = (255, 255, 255)
 
 
 def open_image(data):
@@ -45,9 +44,10 @@ def open_image(data):
 def image_bytes_to_array(data, size=IMAGE_SIZE):
     """Convert the bytes of an image file into an RGB array of shape (size, size, 3).
 
-    The photo is turned upright using its EXIF orientation, transparent
-    pixels are laid on a white background, the largest centred square is
-    cropped and that square is resized to ``size`` x ``size`` pixels.
+    The decoded image goes through ``course_lib.dataset.image_to_array``, the
+    conversion the dataset loader applies to every training image: EXIF
+    orientation first, transparent pixels on white, the largest centred
+    square cropped and resized to ``size`` x ``size`` pixels.
 
     Parameters
     ----------
@@ -69,15 +69,7 @@ def image_bytes_to_array(data, size=IMAGE_SIZE):
         If ``data`` is empty, not an image, damaged or too large to decode.
     """
     size = validation.check_positive_int(size, "size")
-    image = ImageOps.exif_transpose(open_image(data))
-
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        image = Image.new("RGBA", rgba.size, BACKGROUND_RGB + (255,))
-        image.alpha_composite(rgba)
-
-    square = ImageOps.fit(image.convert("RGB"), (size, size), method=Image.Resampling.LANCZOS)
-    return np.asarray(square, dtype=np.uint8).copy()
+    return image_to_array(open_image(data), size=size)
 
 
 def check_image_model(w, b, size=IMAGE_SIZE):

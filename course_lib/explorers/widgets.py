@@ -27,7 +27,7 @@ from course_lib.explorers.images import (
 from course_lib.explorers.training import gradient_descent_chunks
 
 LOGGER = logging.getLogger(__name__)
-PNG_DPI = 80
+PNG_DPI = 90
 RUN_STEPS = 20
 ERROR_STYLE = "color: #b00020"
 
@@ -37,6 +37,11 @@ def render_png(figure):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=PNG_DPI)
     return buffer.getvalue()
+
+
+def image_layout(figsize):
+    """Show a rendered figure at its own pixel width, so the browser does not stretch it."""
+    return widgets.Layout(width=f"{round(figsize[0] * PNG_DPI)}px", height="auto")
 
 
 class FigureExplorer(widgets.VBox):
@@ -50,7 +55,7 @@ class FigureExplorer(widgets.VBox):
         super().__init__()
         self.figure = Figure(figsize=figsize, layout="constrained")
         self.axes = self.figure.subplots(1, ncols, squeeze=False)[0]
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Image(format="png", layout=image_layout(figsize))
         self.status = widgets.HTML()
         self.children = [widgets.HBox(controls), self.image, self.status]
 
@@ -270,9 +275,10 @@ def train_with_progress(w, b, X, Y, learning_rate, num_iterations, record_every=
     chunks = gradient_descent_chunks(w, b, X, Y, learning_rate, num_iterations, record_every)
     first_state = next(chunks)
     progress = widgets.IntProgress(value=0, min=0, max=num_iterations, description="Training")
-    figure = Figure(figsize=(7, 3.2), layout="constrained")
+    figsize = (7, 3.2)
+    figure = Figure(figsize=figsize, layout="constrained")
     ax = figure.subplots()
-    image = widgets.Image(format="png")
+    image = widgets.Image(format="png", layout=image_layout(figsize))
     display(widgets.VBox([progress, image]))
 
     drawn_records = -1
