@@ -1,6 +1,10 @@
-"""The Cup / not Cup image dataset."""
+"""The Cup / not Cup image dataset: 64x64 RGB images of cups and of other objects.
 
+``load_cup_dataset`` reads the shipped images (or any folder in the same
+layout); ``python -m course_lib dataset`` regenerates them.
+"""
 
-def load_cup_dataset(root=None):
-    """Placeholder until the dataset loader lands."""
-    raise NotImplementedError("load_cup_dataset() is being written")
+from course_lib.dataset.layout import CLASS_NAMES, DEFAULT_ROOT
+from course_lib.dataset.loader import image_to_array, load_cup_dataset
+
+__all__ = ["CLASS_NAMES", "DEFAULT_ROOT", "image_to_array", "load_cup_dataset"]
