@@ -16,6 +16,8 @@ import numbers
 import numpy as np
 from matplotlib import pyplot as plt
 
+from course_lib.dataset import CLASS_NAMES
+
 LOSS_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple")
 MINIMUM_MARKER = "o"
 CORRECT_COLOR = "tab:green"
@@ -401,8 +403,7 @@ def plot_weight_and_bias(x, weights, biases, base_weight=1.0, base_bias=0.0):
     return figure
 
 
-def show_images(images, labels=None, class_names=("not cup", "cup"), predictions=None,
-                n_columns=8):
+def show_images(images, labels=None, class_names=CLASS_NAMES, predictions=None, n_columns=8):
     """Show a grid of images, titled with their labels and, optionally, predictions.
 
     Parameters
@@ -411,8 +412,8 @@ def show_images(images, labels=None, class_names=("not cup", "cup"), predictions
         RGB images, uint8 in [0, 255] or float in [0, 1].
     labels : array_like of shape (1, m) or (m,), or None, default None
         True labels, 0 or 1; None leaves the images untitled.
-    class_names : tuple of str, default ("not cup", "cup")
-        Names of the labels 0 and 1.
+    class_names : tuple of str, default ``course_lib.dataset.CLASS_NAMES``
+        Names of the labels 0 and 1, ``("not cup", "cup")`` by default.
     predictions : array_like of shape (1, m) or (m,), or None, default None
         Predicted labels.  When given, each title also shows the prediction,
         in green when it equals the label and in red otherwise.
