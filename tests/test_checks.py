@@ -578,10 +578,22 @@ def test_failed_message_format_for_tuple():
     ]
 
 
-def test_report_lists_passing_cases_one_line_each():
+def test_report_shows_passing_case_details():
     report = format_report(run_checks("sigmoid"))
-    assert report.splitlines() == [
+    assert report.splitlines()[:6] == [
         "sigmoid: all 5 cases passed",
+        "  passed  z = 0 gives exactly 0.5",
+        "          inputs: z = 0.0",
+        "          got: 0.5",
+        "          expected: 0.5",
+        "          tolerance: rtol=1e-06, atol=1e-09",
+    ]
+
+
+def test_report_lists_every_passing_case():
+    report = format_report(run_checks("sigmoid"))
+    headlines = [line for line in report.splitlines() if line.startswith("  passed  ")]
+    assert headlines == [
         "  passed  z = 0 gives exactly 0.5",
         "  passed  z = -1, 0 and 2 in an array of shape (1, 3)",
         "  passed  z = -1000 and 1000 give 0 and 1 without overflow",

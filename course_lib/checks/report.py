@@ -57,10 +57,8 @@ def is_import_error(result):
 
 
 def format_case(result):
-    """Return the lines of one case: one line if it passed, details otherwise."""
+    """Return the lines of one case: its status, inputs, got, expected and tolerance, and any hint."""
     lines = [f"  {LABELS[result.status]:<6}  {result.description}"]
-    if result.passed:
-        return lines
     detail_indent = " " * 10
     lines += [detail_indent + line for line in result.message.splitlines()]
     if result.hint:
