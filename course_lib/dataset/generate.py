@@ -59,19 +59,21 @@ def draw_dataset_image(split, label, index):
     return draw_scene(np.random.default_rng(seed), label)
 
 
-def render_dataset(sizes=SPLIT_SIZES):
+def render_dataset(sizes=None):
     """Draw and encode every file of the dataset, including the manifest.
 
     Parameters
     ----------
-    sizes : dict
-        Number of images per split and class folder, shaped like ``SPLIT_SIZES``.
+    sizes : dict, optional
+        Number of images per split and class folder, shaped like
+        ``SPLIT_SIZES``, which is the default.
 
     Returns
     -------
     files : dict of str to bytes
         File contents by path relative to the dataset root, in POSIX form.
     """
+    sizes = SPLIT_SIZES if sizes is None else sizes
     files = {}
     for split in SPLITS:
         for label, class_folder in enumerate(CLASS_FOLDERS):
@@ -136,15 +138,16 @@ def find_foreign_files(root):
     return foreign
 
 
-def write_dataset(out, sizes=SPLIT_SIZES, force=False):
+def write_dataset(out, sizes=None, force=False):
     """Write the dataset into the folder ``out``, creating it if needed.
 
     Parameters
     ----------
     out : str or os.PathLike
         Target folder: missing, empty, or holding a previous generation.
-    sizes : dict
-        Number of images per split and class folder, shaped like ``SPLIT_SIZES``.
+    sizes : dict, optional
+        Number of images per split and class folder, shaped like
+        ``SPLIT_SIZES``, which is the default.
     force : bool, default False
         Write even if ``out`` contains files that no generation wrote.  Files
         with the same names as dataset files are overwritten; other files are kept.
@@ -196,8 +199,16 @@ def remove_stale_files(root, previous, files, foreign):
             LOGGER.info("Removed %s, which the new generation does not contain", target)
 
 
-def compare_dataset(root, sizes=SPLIT_SIZES):
+def compare_dataset(root, sizes=None):
     """Compare the folder ``root`` with a fresh generation, file by file.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The folder to check.
+    sizes : dict, optional
+        Number of images per split and class folder, shaped like
+        ``SPLIT_SIZES``, which is the default.
 
     Returns
     -------

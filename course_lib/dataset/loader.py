@@ -130,8 +130,8 @@ def read_image(path):
             return image_to_array(image)
     except UnidentifiedImageError as error:
         raise ValueError(
-            f"{path} is not an image file that Pillow can read. "
-            f"Remove it from {path.parent} or convert it to PNG or JPEG."
+            f"{path} is not a readable image: Pillow does not recognise its format, or the "
+            f"file is damaged. Remove it from {path.parent} or replace it with a PNG or JPEG image."
         ) from error
     except (OSError, SyntaxError) as error:
         raise ValueError(
