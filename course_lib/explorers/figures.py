@@ -29,6 +29,7 @@ LANDSCAPE_GRID_POINTS = 81
 CONTOUR_LEVELS = 18
 GD_W_RANGE = (-6.0, 9.0)
 GD_START_WEIGHT = -4.0
+GD_MIN_ITERATION_AXIS = 10
 COST_KIND_COLORS = {landscape.SQUARED_ERROR: "tab:orange", landscape.CROSS_ENTROPY: "tab:blue"}
 CUP_FILL = "tab:green"
 
@@ -206,8 +207,8 @@ def draw_gd_run(axes, X, Y, weights, w_range=GD_W_RANGE):
     left.legend(loc="upper center", fontsize="small")
 
     right.plot(np.arange(weights.size), visited_cost, "o-", color="tab:red", markersize=3)
-    right.set(xlabel="iteration", ylabel="cost J", title=f"Cost after {weights.size - 1} steps")
-    right.set_xlim(left=0)
+    right.set(xlabel="iteration", ylabel="cost J", title=f"Cost after {weights.size - 1} steps",
+              xlim=(-0.5, max(weights.size - 1, GD_MIN_ITERATION_AXIS) + 0.5))
 
 
 def plot_gd_run(learning_rate=0.3, num_iterations=30, w=GD_START_WEIGHT):

@@ -30,6 +30,7 @@ LOGGER = logging.getLogger(__name__)
 PNG_DPI = 90
 RUN_STEPS = 20
 ERROR_STYLE = "color: #b00020"
+FULL_DESCRIPTION = {"description_width": "initial"}
 
 
 def render_png(figure):
@@ -64,11 +65,16 @@ class FigureExplorer(widgets.VBox):
         raise NotImplementedError(f"{type(self).__name__} must implement draw()")
 
     def redraw(self, change=None):
-        """Clear the Axes, draw again and send the new PNG to the browser."""
+        """Clear the Axes, draw again and send the new PNG, then the new text, to the browser."""
         for ax in self.axes:
             ax.clear()
-        self.status.value = html.escape(self.draw())
+        text = self.draw()
         self.image.value = render_png(self.figure)
+        self.status.value = self.format_status(text)
+
+    def format_status(self, text):
+        """Return the HTML shown below the figure for the sentence ``text``."""
+        return html.escape(text)
 
     def observe_controls(self, *controls):
         """Redraw whenever the value of any of ``controls`` changes."""
@@ -145,7 +151,7 @@ class CostLandscapeExplorer(FigureExplorer):
         self.b_slider = widgets.FloatSlider(value=start[1], description="start b", **slider_options)
         self.rate_slider = widgets.FloatLogSlider(
             value=learning_rate, base=10, min=-2, max=1, step=0.1, description="learning rate",
-            continuous_update=False,
+            continuous_update=False, style=FULL_DESCRIPTION,
         )
         self.steps_slider = widgets.IntSlider(
             value=num_iterations, min=0, max=500, step=10, description="steps", continuous_update=False
@@ -188,7 +194,7 @@ class GradientDescentExplorer(FigureExplorer):
         self.weights = np.array([w])
         self.rate_slider = widgets.FloatLogSlider(
             value=learning_rate, base=10, min=-3, max=2, step=0.1, description="learning rate",
-            continuous_update=False,
+            continuous_update=False, style=FULL_DESCRIPTION,
         )
         self.step_button = widgets.Button(description="Step", icon="step-forward")
         self.run_button = widgets.Button(description=f"Run {RUN_STEPS} steps", icon="play")
@@ -343,10 +349,10 @@ class ImageUploadExplorer(FigureExplorer):
             self.message_is_error = False
         self.redraw()
 
-    def redraw(self, change=None):
-        super().redraw(change)
+    def format_status(self, text):
         if self.message_is_error:
-            self.status.value = f'<span style="{ERROR_STYLE}">{self.status.value}</span>'
+            return f'<span style="{ERROR_STYLE}">{html.escape(text)}</span>'
+        return html.escape(text)
 
     def draw(self):
         image_ax, probability_ax = self.axes

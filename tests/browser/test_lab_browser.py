@@ -17,7 +17,8 @@ from lab_page import LabPage
 
 pytestmark = pytest.mark.browser
 
-UPLOAD_TIMEOUT_MS = 30_000
+WIDGET_REPLY_TIMEOUT_MS = 30_000
+MAX_WIDGET_SCREENSHOTS = 12
 
 
 def png_bytes(height, width, colour):
@@ -33,6 +34,9 @@ def run_notebook(lab, lab_server, notebook_path):
     lab.screenshot("opened")
     lab.run_all_cells()
     lab.screenshot("ran")
+    widget_outputs = lab.page.locator(".jp-OutputArea-output").filter(has=lab.page.locator(".jupyter-widgets"))
+    for index in range(min(widget_outputs.count(), MAX_WIDGET_SCREENSHOTS)):
+        lab.screenshot(f"widget-{index}", widget_outputs.nth(index))
 
 
 def check_upload(lab):
@@ -41,12 +45,22 @@ def check_upload(lab):
     status = explorer.locator(".widget-html")
 
     lab.upload_file(explorer, "grey.png", "image/png", png_bytes(90, 120, (128, 128, 128)))
-    status.filter(has_text="probability of cup").wait_for(timeout=UPLOAD_TIMEOUT_MS)
+    status.filter(has_text="probability of cup").wait_for(timeout=WIDGET_REPLY_TIMEOUT_MS)
     lab.screenshot("uploaded-photo", explorer)
 
     lab.upload_file(explorer, "notes.txt", "text/plain", b"not a picture")
-    status.filter(has_text="Could not read notes.txt").wait_for(timeout=UPLOAD_TIMEOUT_MS)
+    status.filter(has_text="Could not read notes.txt").wait_for(timeout=WIDGET_REPLY_TIMEOUT_MS)
     lab.screenshot("uploaded-text", explorer)
+
+
+def check_step_button(lab):
+    """Click Step twice in the gradient-descent explorer and read the iteration it reports."""
+    step_button = lab.page.locator('button.widget-button[title="Step"]')
+    explorer = lab.page.locator(".jp-OutputArea-output").filter(has=step_button)
+    for _ in range(2):
+        explorer.locator(step_button).click()
+    explorer.locator(".widget-html").filter(has_text="Iteration 2:").wait_for(timeout=WIDGET_REPLY_TIMEOUT_MS)
+    lab.screenshot("stepped", explorer)
 
 
 def test_notebook_widgets_in_lab(notebook_case, notebook_path, lab_server, browser_page, artifact_dir):
@@ -77,4 +91,6 @@ def test_notebook_widgets_in_lab(notebook_case, notebook_path, lab_server, brows
     assert lab.kernel_errors.error_frames == []
 
     if notebook_case == "explorers":
+        check_step_button(lab)
         check_upload(lab)
+        assert lab.kernel_errors.error_frames == []
