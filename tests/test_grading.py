@@ -29,8 +29,15 @@ import numpy as np
 import pytest
 
 from course_lib.checks import specs
+from course_lib.checks.cases import Case
 from course_lib.grading import case_table, cli, grader, wire
-from course_lib.grading.gradebook import ResultsFolder, ResultsLocked, write_atomically
+from course_lib.grading.feedback import find_mismatch
+from course_lib.grading.gradebook import (
+    ResultsFolder,
+    ResultsLocked,
+    spreadsheet_text,
+    write_atomically,
+)
 from course_lib.grading.hidden_cases import HIDDEN_CASES
 from course_lib.grading.submissions import (
     EMPTY,
@@ -47,7 +54,8 @@ pytestmark = pytest.mark.filterwarnings("error")
 COURSE_ROOT = Path(__file__).resolve().parents[1]
 GRADED_DIR = COURSE_ROOT / "course_lib" / "graded"
 PROBE_FILE = GRADED_DIR / "sandbox_write_probe.py"
-FAST_LIMITS = ["--timeout", "4", "--cpu-time", "4", "--memory", "512", "--jobs", "2"]
+FAST_LIMITS = ["--timeout", "10", "--cpu-time", "10", "--memory", "512", "--max-output", "1",
+               "--jobs", "2"]
 MISTAKE_FUNCTIONS = ("squared_error_loss", "sigmoid_derivative", "compute_gradients", "predict",
                      "accuracy")
 
@@ -201,8 +209,10 @@ def hostile_submissions(root, out, server_port):
     make_submission(root, "memory_bomb", "compute_gradients", body="""\
         blocks = []
         while True:
-            blocks.append(bytearray(64 * 1024 * 1024))
+            blocks.append(np.empty(64 * 1024 * 1024, dtype=np.uint8))
         """)
+    make_submission(root, "printing_loop", "squared_error_loss",
+                    body="while True:\n    print('x' * 10000)\n")
     make_submission(root, "exit_at_import", "squared_error_loss",
                     appended="import sys\nsys.exit('stopping the grader')\n")
     make_submission(root, "os_exit_at_import", "cross_entropy_loss",
@@ -362,7 +372,7 @@ def test_infinite_loop_rest_graded(class_run):
 
 def test_infinite_loop_reason_in_feedback(class_run):
     text = (class_run.out / "feedback" / "looping.md").read_text()
-    assert "stopped after 4 s, the time limit for one function" in text
+    assert "stopped after 10 s, the time limit for one function" in text
 
 
 def test_memory_bomb_scores_zero(class_run):
@@ -375,6 +385,52 @@ def test_memory_bomb_rest_graded(class_run):
     record = read_record(class_run.out, "memory_bomb")
     lost = {"compute_gradients"} | dependents_of("compute_gradients")
     assert full_marks_except(record, lost) == []
+
+
+def test_printing_loop_hits_output_limit(class_run):
+    entry = function_entry(read_record(class_run.out, "printing_loop"), "squared_error_loss")
+    assert entry["points"] == 0
+    assert entry["outcome"] == "output_limit"
+    assert "more than 1 MiB" in entry["reason"]
+
+
+def test_printing_loop_rest_graded(class_run):
+    record = read_record(class_run.out, "printing_loop")
+    assert full_marks_except(record, {"squared_error_loss"}) == []
+
+
+@pytest.mark.parametrize("envelope, events, expected", [
+    ({"outcome": "timeout"}, [], "timeout"),
+    ({"outcome": "output_limit"}, [], "output_limit"),
+    ({"outcome": "finished", "signal": "SIGKILL"}, [], "cpu_limit"),
+    ({"outcome": "finished", "signal": "SIGXFSZ"}, [], "output_limit"),
+    ({"outcome": "finished", "signal": "SIGSEGV"}, [], "crashed"),
+    ({"outcome": "worker_error"}, [], "worker_error"),
+    ({"outcome": "finished", "exit_code": 0}, [{"event": "imported"}], "exited"),
+    ({"outcome": "finished", "exit_code": 0},
+     [{"event": "error", "builtin_base": "MemoryError", "type": "_ArrayMemoryError"},
+      {"event": "done"}],
+     "memory_limit"),
+    ({"outcome": "finished", "exit_code": 0},
+     [{"event": "error", "builtin_base": "OSError", "type": "OSError", "errno": 27},
+      {"event": "done"}],
+     "output_limit"),
+    ({"outcome": "finished", "exit_code": 0},
+     [{"event": "import_error", "type": "SyntaxError", "message": "invalid syntax"}],
+     "import_error"),
+    ({"outcome": "finished", "exit_code": 0}, [{"event": "missing_function"}],
+     "missing_function"),
+])
+def test_run_problem_outcomes(envelope, events, expected):
+    problem = grader.find_run_problem(envelope, events, "course_lib/graded/x.py",
+                                      grader.runner.Limits())
+    assert problem[0] == expected
+
+
+def test_run_problem_none_when_done():
+    events = [{"event": "imported"}, {"event": "done"}]
+    envelope = {"outcome": "finished", "exit_code": 0}
+    assert grader.find_run_problem(envelope, events, "x.py", grader.runner.Limits()) is None
 
 
 def test_sys_exit_at_import_scores_zero(class_run):
@@ -859,3 +915,36 @@ def test_wire_rejects_pickled_npy():
 def test_wire_rejects_malformed(node):
     with pytest.raises(wire.WireError):
         wire.decode_value(node)
+
+
+@pytest.mark.parametrize("student, expected", [
+    ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+    ("+1", "'+1"),
+    ("-alice", "'-alice"),
+    ("@bob", "'@bob"),
+    ("alice", "alice"),
+])
+def test_spreadsheet_text_neutralizes_formulas(student, expected):
+    assert spreadsheet_text(student) == expected
+
+
+def sigmoid_case():
+    """Return a Case for sigmoid on a (1, 3) array with its expected output."""
+    z = np.array([[-1.0, 0.0, 2.0]])
+    return Case("sigmoid", "three values", lambda: (z.copy(),), expected=1.0 / (1.0 + np.exp(-z)))
+
+
+@pytest.mark.parametrize("got, expected", [
+    ([0.1, 0.5, 0.9], "s has the wrong type"),
+    (np.zeros((3, 1)), "s has the wrong shape"),
+    (np.zeros((1, 3), dtype=np.float32), "s has the wrong dtype"),
+    (np.full((1, 3), np.nan), "s contains nan or inf"),
+    (np.zeros((1, 3)), "s has the wrong values"),
+])
+def test_hidden_mismatch_names_category_only(got, expected):
+    assert find_mismatch(got, sigmoid_case()) == expected
+
+
+def test_hidden_mismatch_within_tolerance_none():
+    case = sigmoid_case()
+    assert find_mismatch(case.expected * (1 + 1e-9), case) is None

@@ -28,7 +28,7 @@ STOPPED_OUTCOMES = ("ran", "not_implemented")
 
 
 class UsageError(ValueError):
-    """Raised for command-line arguments that cannot be used; the message says why."""
+    """Raised for command-line arguments that cannot be used. The message gives the reason and the fix."""
 
 
 def positive_number(kind):

@@ -63,7 +63,7 @@ def hidden_failure_feedback(observation):
         reasons.append(f"modified its input {' and '.join(observation.mutated)} in place")
     if observation.warnings:
         reasons.append("raised a RuntimeWarning")
-    return "failed: " + "; ".join(reasons or ["the output differs from the expected one"])
+    return "; ".join(reasons or ["the output differs from the expected one"])
 
 
 def find_mismatch(got, case):
@@ -145,7 +145,7 @@ def render_function(function):
     lines = ["", f"## {function['function']}: {function['points']:g} / {function['max_points']:g}",
              ""]
     if function["outcome"] not in ("ran", "not_implemented"):
-        lines += [f"No case counted: {function['reason']}.", ""]
+        lines += [f"No case counted: {function['reason']}."]
         return lines
     for case in function["cases"]:
         lines += render_case(case)

@@ -27,12 +27,13 @@ LOGGER = logging.getLogger(__name__)
 TEMPORARY_PREFIX = ".tmp-"
 LOCK_NAME = ".grading.lock"
 FINAL_STATUSES = ("graded", "empty", "invalid")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 GRADEBOOK_COLUMNS = ["student"] + list(specs.FUNCTION_NAMES) + ["total", "max_total", "status",
                                                                  "note"]
 
 
 class ResultsLocked(RuntimeError):
-    """Raised when another grading run holds the results folder."""
+    """Raised when another grading run has locked the results folder."""
 
 
 def write_atomically(path, text):
@@ -167,8 +168,18 @@ class ResultsFolder:
 
 def gradebook_row(record):
     """Return the gradebook row of one record: points per function, total, status and note."""
-    row = {"student": record.get("student"), "total": record.get("total"),
+    row = {"student": spreadsheet_text(record.get("student")), "total": record.get("total"),
            "max_total": record.get("max_total"), "status": record.get("status"),
-           "note": record.get("message", "")}
+           "note": spreadsheet_text(record.get("message", ""))}
     row.update(record.get("points", {}))
     return row
+
+
+def spreadsheet_text(value):
+    """Return ``value`` as text that a spreadsheet will not run as a formula.
+
+    Student names come from file names, so one starting with "=", "+", "-"
+    or "@" gets a leading apostrophe, which spreadsheets show as plain text.
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in FORMULA_PREFIXES else text

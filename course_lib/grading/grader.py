@@ -8,6 +8,7 @@ cases in the notebook passes them here too.
 """
 
 import builtins
+import errno
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,24 +161,26 @@ def grade_functions(graded_files, table, settings):
     files = support_files()
     files.update({f"course_lib/graded/{name}": data for name, data in graded_files.items()})
 
-    results = [grade_function(function, files, table, settings) for function in specs.FUNCTION_NAMES]
-    add_fix_first(results)
-    return results
+    results, jobs = {}, []
+    for function in specs.FUNCTION_NAMES:
+        cases = table.for_function(function)
+        module = specs.MODULE_OF[function]
+        if module_path(module) in files:
+            jobs.append((function, module, cases))
+        else:
+            results[function] = not_run(FunctionResult(function, float(POINTS[function])), cases,
+                                        "missing_file",
+                                        f"{module_path(module)} is missing from the submission")
 
+    if jobs:
+        envelopes = runner.run_worker(jobs, files, settings)
+        for (function, _, cases), envelope in zip(jobs, envelopes):
+            result = FunctionResult(function, float(POINTS[function]))
+            results[function] = judge(result, cases, envelope, settings.limits)
 
-def grade_function(function, files, table, settings):
-    """Run one graded function in a worker and judge every case."""
-    cases = table.for_function(function)
-    result = FunctionResult(function, float(POINTS[function]))
-    module = specs.MODULE_OF[function]
-    if module_path(module) not in files:
-        return not_run(result, cases, "missing_file",
-                       f"{module_path(module)} is missing from the submission")
-
-    envelope = runner.run_worker(function, module, files, cases, settings)
-    if envelope.get("log"):
-        LOGGER.debug("%s printed: %s", function, envelope["log"][:500])
-    return judge(result, cases, envelope, settings.limits)
+    ordered = [results[function] for function in specs.FUNCTION_NAMES]
+    add_fix_first(ordered)
+    return ordered
 
 
 def not_run(result, cases, outcome, reason):
@@ -240,10 +243,13 @@ def find_run_problem(envelope, events, module_file, limits):
         return "cpu_limit", describe_limit("cpu_limit", limits)
     if signal_name == "SIGXFSZ":
         return "output_limit", describe_limit("output_limit", limits)
-    memory_errors = [event for event in events if event["event"] == "error"
-                     and event.get("type") == "MemoryError" and event.get("builtin")]
-    if memory_errors:
+    errors = [event for event in events if event["event"] == "error"]
+    if any(event.get("builtin_base") == "MemoryError" for event in errors):
         return "memory_limit", describe_limit("memory_limit", limits)
+    # A process that ignores SIGXFSZ gets EFBIG from a write past RLIMIT_FSIZE instead.
+    if any(event.get("builtin_base") == "OSError" and event.get("errno") == errno.EFBIG
+           for event in errors):
+        return "output_limit", describe_limit("output_limit", limits)
     if signal_name is not None:
         return "crashed", f"the process running it crashed with signal {signal_name}"
 

@@ -61,7 +61,7 @@ class Limits:
 
 @dataclass(frozen=True)
 class SandboxSettings:
-    """What every worker call of a run shares.
+    """Settings shared by every worker call of a run.
 
     Attributes
     ----------
@@ -99,29 +99,32 @@ def worker_environment():
     return environment
 
 
-def run_worker(function, module, files, cases, settings):
-    """Run ``function`` of ``module`` on ``cases`` in a sandboxed worker.
+def run_worker(jobs, files, settings):
+    """Run graded functions of one submission in a sandboxed worker, one child per function.
 
     Parameters
     ----------
-    function, module : str
-        The graded function and the module that defines it.
+    jobs : list of (function, module, cases)
+        The graded function, the module that defines it and its GradingCase list.
     files : dict
         Maps paths relative to the sandbox to file contents (bytes).
-    cases : list of GradingCase
     settings : SandboxSettings
 
     Returns
     -------
-    dict
-        The worker's envelope: "outcome", "events", "isolation", the child's
-        "exit_code" or "signal", and "log" (the start of the printed output).
+    list of dict
+        One report per job: "outcome", "events", the child's "exit_code" or
+        "signal", and the worker's "isolation".  When the worker itself
+        failed, every report has the outcome "worker_error" or "timeout".
     """
     request = {
-        "function": function,
-        "module": module,
+        "jobs": [
+            {"function": function, "module": module,
+             "cases": [{"args": case.encoded_args, "kwargs": case.encoded_kwargs}
+                       for case in cases]}
+            for function, module, cases in jobs
+        ],
         "files": {path: base64.b64encode(data).decode("ascii") for path, data in files.items()},
-        "cases": [{"args": case.encoded_args, "kwargs": case.encoded_kwargs} for case in cases],
         "limits": settings.limits.as_request(),
         "hidden_paths": list(settings.hidden_paths),
         "numpy_path": numpy_path(),
@@ -132,13 +135,20 @@ def run_worker(function, module, files, cases, settings):
             tempfile.TemporaryFile(dir=settings.scratch_dir) as log_file:
         request_file.write(json.dumps(request).encode("utf-8"))
         request_file.seek(0)
-        envelope = start_and_wait(request_file, report_file, log_file, settings.limits)
+        envelope = start_and_wait(request_file, report_file, log_file, settings.limits, len(jobs))
         log_file.seek(0)
-        envelope["log"] = log_file.read(LOG_EXCERPT_BYTES).decode("utf-8", "replace")
-    return envelope
+        log = log_file.read(LOG_EXCERPT_BYTES).decode("utf-8", "replace")
+    if log:
+        LOGGER.debug("The submission printed: %s", log)
+
+    results = envelope.get("results")
+    if not (isinstance(results, list) and len(results) == len(jobs)
+            and all(isinstance(result, dict) for result in results)):
+        return [dict(envelope) for _ in jobs]
+    return [dict(result, isolation=envelope.get("isolation", {})) for result in results]
 
 
-def start_and_wait(request_file, report_file, log_file, limits):
+def start_and_wait(request_file, report_file, log_file, limits, job_count):
     """Start the worker, wait for it with a safety margin and parse its report."""
     command = [sys.executable, "-I", "-S", str(WORKER_PATH), "--result-fd", str(report_file.fileno())]
     process = subprocess.Popen(
@@ -152,14 +162,15 @@ def start_and_wait(request_file, report_file, log_file, limits):
         start_new_session=True,
     )
     try:
-        process.wait(timeout=limits.timeout_seconds + WORKER_MARGIN_SECONDS)
+        process.wait(timeout=limits.timeout_seconds * job_count + WORKER_MARGIN_SECONDS)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         return {"outcome": "timeout", "events": "", "detail": "the worker itself did not stop"}
 
     report_file.seek(0)
-    text = report_file.read(int(limits.output_mib * MIB) * 2 + MIB).decode("utf-8", "replace")
+    report_cap = int(limits.output_mib * MIB) * 2 * job_count + MIB
+    text = report_file.read(report_cap).decode("utf-8", "replace")
     try:
         envelope = json.loads(text)
     except (ValueError, RecursionError):
@@ -167,6 +178,8 @@ def start_and_wait(request_file, report_file, log_file, limits):
     if not isinstance(envelope, dict):
         return {"outcome": "worker_error", "events": "",
                 "detail": f"the worker exited with status {process.returncode} without a report"}
+    if "results" not in envelope and envelope.get("outcome") != "worker_error":
+        return {"outcome": "worker_error", "events": "", "detail": "the worker's report is invalid"}
     return envelope
 
 

@@ -1,14 +1,15 @@
 """Linux isolation for the process that runs a submission's code.
 
 The worker calls these functions in two steps.  ``isolate_worker`` runs in
-the worker process while it is still trusted: it enters new namespaces
-(mount, network, PID, IPC, UTS, and a user namespace when not root), gives
-the sandbox a private ``/tmp``, and covers the instructor's folders with
-empty read-only file systems.  ``restrict_child`` runs in the forked child
-just before it imports the submission: it mounts a ``/proc`` that shows only
-the child's own processes, sets resource limits and drops privileges (to
-``nobody`` when the grader runs as root, otherwise by dropping every
-capability of the user namespace).
+the worker process while it is still trusted.  It enters new namespaces
+(mount, network, PID, IPC, UTS, and a user namespace when not root) and
+gives the sandbox a private ``/tmp``.  It also covers the instructor's
+folders with empty read-only file systems and makes every other mount
+read-only.  ``restrict_child`` runs in the forked child just before it
+imports the submission.  It mounts a ``/proc`` that shows only the child's
+own processes, sets resource limits and drops privileges: to ``nobody``
+when the grader runs as root, otherwise by dropping every capability of
+the user namespace.
 
 Each step that the kernel or the container refuses is skipped and recorded
 in the returned ``isolation`` dict, so the grader can log what protection was
@@ -24,6 +25,7 @@ import pwd
 import re
 import resource
 import signal
+import time
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -157,11 +159,13 @@ def enter_namespaces(isolation):
 
     A non-root grader first enters a user namespace that maps its own user
     and group, which lets it create the other namespaces without privileges.
+    Only the processes forked afterwards enter the new PID namespace.
     """
     flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
     uid, gid = os.geteuid(), os.getegid()
     try:
         if uid != 0:
+            # NOTE: the tests run as root, so this user-namespace path has not been run there.
             unshare(CLONE_NEWUSER, "user namespace")
             write_id_maps(uid, gid)
             isolation["user"] = "user namespace"
@@ -264,6 +268,28 @@ def hide_folder(path):
     mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555")
 
 
+def start_namespace_init():
+    """Fork the first process of the new PID namespace and return its PID.
+
+    The process only reaps orphans.  The worker's children enter the
+    namespace after it, and killing it ends every process left in the
+    namespace.  It dies with the worker through the parent-death signal.
+    """
+    pid = os.fork()
+    if pid != 0:
+        return pid
+    try:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        while True:
+            try:
+                os.waitpid(-1, 0)
+            except ChildProcessError:
+                time.sleep(0.2)
+    finally:
+        os._exit(0)
+
+
 def restrict_child(isolation, limits):
     """Apply the child-side restrictions: /proc, resource limits, privileges.
 
@@ -286,19 +312,28 @@ def restrict_child(isolation, limits):
 
 
 def mount_private_proc(isolation):
-    """Mount a /proc that lists only the sandbox's processes, or hide /proc if that fails."""
+    """Mount a /proc that lists only the child's processes, or hide /proc if that fails.
+
+    The child first enters a mount namespace of its own, so that the worker
+    and the next child keep their /proc.
+    """
+    try:
+        unshare(CLONE_NEWNS, "mount namespace of the child")
+    except OSError as error:
+        isolation["problems"].append(str(error))
+        return
     try:
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     except OSError as error:
         isolation["problems"].append(str(error))
-        if isolation["filesystem"]:
-            hide_folder("/proc")
+        hide_folder("/proc")
 
 
 def set_resource_limits(limits):
     """Set CPU time, address space, file size, open files, process count and core dumps."""
+    # Equal soft and hard limits: the kernel sends SIGKILL, which cannot be caught.
     cpu = int(limits["cpu_seconds"])
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     resource.setrlimit(resource.RLIMIT_AS, (limits["memory_bytes"], limits["memory_bytes"]))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["output_bytes"], limits["output_bytes"]))
     resource.setrlimit(resource.RLIMIT_NOFILE, (MAX_OPEN_FILES, MAX_OPEN_FILES))

@@ -355,9 +355,9 @@ def choose_graded_files(paths, flat_files_allowed):
             folders = ", ".join(sorted(f"{prefix}/" for prefix in by_prefix))
             return {}, f"graded files were found in several folders ({folders}); keep one copy"
 
-    layout = "course_lib/graded/lessonNN_*.py"
-    return {}, (f"no graded file was found: expected {', '.join(sorted(known))} under {layout}, "
-                f"at the top level or inside one folder")
+    return {}, ("no graded file was found: expected course_lib/graded/lessonNN_*.py files, "
+                "for example course_lib/graded/lesson01_linear_model.py, at the top level or "
+                "inside one folder")
 
 
 def sha256_of_file(path):

@@ -1,14 +1,15 @@
-"""Run one graded function of one submission inside a sandbox and report what it returned.
+"""Run the graded functions of one submission inside a sandbox and report what they returned.
 
 The grader starts this file as a script, ``python -I -S worker.py
 --result-fd N``, with a JSON request on standard input.  The worker is
 trusted code: it reads the request, isolates itself (see ``sandbox``),
-writes the submission's files into a private folder and forks a child.  The
-child restricts itself further, imports the submission's module and calls
-the function on every case.  It reports one JSON line per event on a pipe
-that only the worker reads.  The worker enforces the wall-clock timeout and
-the output cap, then writes a single JSON envelope to file descriptor N,
-which the child never holds.
+writes the submission's files into a private folder and imports NumPy.
+Then, for each graded function, it forks a child in a new PID namespace.
+The child restricts itself further, imports the submission's module and
+calls the function on every case.  It reports one JSON line per event on a
+pipe that only the worker reads.  The worker enforces the wall-clock
+timeout and the output cap of each child, then writes a single JSON
+envelope to file descriptor N, which no child holds.
 
 Neither process compares anything: the expected values stay in the grader.
 The module imports only the standard library and its two neighbours,
@@ -28,13 +29,15 @@ import time
 import traceback
 import warnings
 
+# Folders on sys.path when NumPy was imported; each child checks it can still read them.
+IMPORT_FOLDERS = []
 READ_CHUNK = 65536
 MAX_MESSAGE_LENGTH = 500
 POLL_SECONDS = 0.05
 
 
 def main(argv):
-    """Read the request, run the child and write the envelope; return the exit status."""
+    """Read the request, run the children and write the envelope; return the exit status."""
     result_fd = int(argv[argv.index("--result-fd") + 1])
     try:
         request = json.loads(sys.stdin.buffer.read())
@@ -48,7 +51,14 @@ def main(argv):
 
 
 def run_request(request):
-    """Isolate, fork the child, collect its events and return the envelope dict."""
+    """Isolate, run one child per graded function and return the envelope dict.
+
+    Returns
+    -------
+    dict
+        "isolation" and "results", one dict per job in request order (see
+        ``collect_events``).
+    """
     kept_paths = find_kept_paths(BASE_SYS_PATH + [request["numpy_path"]])
     isolation, path_map, sandbox_dir = sandbox.isolate_worker(request["hidden_paths"], kept_paths)
     own_folder = sandbox_dir is None
@@ -56,21 +66,56 @@ def run_request(request):
         sandbox_dir = tempfile.mkdtemp(prefix="submission-", dir=request["scratch_dir"])
         os.chmod(sandbox_dir, 0o755)
 
+    init_pid = sandbox.start_namespace_init() if isolation["pid"] else None
     try:
         write_files(sandbox_dir, request["files"])
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_fd)
-            run_child(request, isolation, path_map, sandbox_dir, write_fd)
-        os.close(write_fd)
-        outcome = collect_events(pid, read_fd, request["limits"])
+        import_numpy(request["numpy_path"], path_map)
+        results = [run_job(job, request["limits"], isolation, sandbox_dir)
+                   for job in request["jobs"]]
     finally:
+        if init_pid is not None:
+            os.kill(init_pid, signal.SIGKILL)
+            os.waitpid(init_pid, 0)
         if own_folder:
             shutil.rmtree(sandbox_dir, ignore_errors=True)
+    return {"isolation": isolation, "results": results}
 
-    outcome["isolation"] = isolation
-    return outcome
+
+def import_numpy(numpy_path, path_map):
+    """Import NumPy from its kept folder, so that every child inherits it already loaded.
+
+    ``sys.path`` and the packages imported so far are pointed at the kept
+    folders first, which the children can read even where the originals are
+    hidden or unreadable for them.
+    """
+    entries = BASE_SYS_PATH + [numpy_path]
+    sys.path[:] = [map_path(os.path.realpath(entry), path_map) for entry in entries]
+    remap_package_paths(path_map)
+    import numpy  # noqa: F401
+
+    IMPORT_FOLDERS[:] = [entry for entry in sys.path if os.path.isdir(entry)]
+
+
+def run_job(job, limits, isolation, sandbox_dir):
+    """Fork the child for one graded function and return what ``collect_events`` reports.
+
+    The child leads a process group of its own, which is killed afterwards
+    so that no process it started runs on into the next function.
+    """
+    isolation = dict(isolation, problems=list(isolation["problems"]))
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        os.setpgid(0, 0)
+        run_child(job, limits, isolation, sandbox_dir, write_fd)
+    os.close(write_fd)
+    result = collect_events(pid, read_fd, limits)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    return result
 
 
 def find_kept_paths(entries):
@@ -158,14 +203,19 @@ def drain(read_fd, budget):
     return chunks
 
 
-def run_child(request, isolation, path_map, sandbox_dir, event_fd):
+def run_child(job, limits, isolation, sandbox_dir, event_fd):
     """Run the cases in the forked child and exit; never returns."""
     exit_code = 0
     try:
-        prepare_child(request, isolation, path_map, sandbox_dir, event_fd)
+        prepare_child(limits, isolation, sandbox_dir, event_fd)
         emitter = EventEmitter(event_fd)
         emitter.emit({"event": "started", "isolation": isolation})
-        run_cases(request, emitter)
+        unreadable = [folder for folder in IMPORT_FOLDERS if not os.access(folder, os.R_OK | os.X_OK)]
+        if unreadable:
+            emitter.emit({"event": "setup_error",
+                          "message": f"the sandboxed user cannot read {', '.join(unreadable)}"})
+        else:
+            run_cases(job, emitter)
     except BaseException:  # noqa: BLE001 - nothing may escape the forked child
         exit_code = 70
         traceback.print_exc()
@@ -174,8 +224,8 @@ def run_child(request, isolation, path_map, sandbox_dir, event_fd):
         os._exit(exit_code)
 
 
-def prepare_child(request, isolation, path_map, sandbox_dir, event_fd):
-    """Close inherited files, restrict the process and point ``sys.path`` at the sandbox."""
+def prepare_child(limits, isolation, sandbox_dir, event_fd):
+    """Close inherited files, restrict the process and put the sandbox first on ``sys.path``."""
     null_fd = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null_fd, 0)
     os.close(null_fd)
@@ -183,16 +233,14 @@ def prepare_child(request, isolation, path_map, sandbox_dir, event_fd):
     for low, high in zip(keep, keep[1:] + [os.sysconf("SC_OPEN_MAX")]):
         os.closerange(low + 1, high)
 
-    sandbox.restrict_child(isolation, request["limits"])
+    sandbox.restrict_child(isolation, limits)
     os.chdir(sandbox_dir)
-    entries = BASE_SYS_PATH + [request["numpy_path"]]
-    sys.path[:] = [sandbox_dir] + [map_path(os.path.realpath(entry), path_map) for entry in entries]
-    remap_package_paths(path_map)
+    sys.path.insert(0, sandbox_dir)
     sys.dont_write_bytecode = True
 
 
 def remap_package_paths(path_map):
-    """Point the packages imported before the fork (``encodings``, ``json``...) at the kept folders.
+    """Point the packages imported so far (``encodings``, ``json``...) at the kept folders.
 
     Their ``__path__`` still names the original folders, which the child may
     not be allowed to read (a Python installed under /root, for example).
@@ -227,28 +275,22 @@ class EventEmitter:
             data = data[written:]
 
 
-def run_cases(request, emitter):
+def run_cases(job, emitter):
     """Decode the inputs, import the submission's module and call the function on each case."""
     import importlib
 
-    try:
-        import numpy  # noqa: F401 - imported before the submission so it cannot shadow NumPy
-    except ImportError as error:
-        emitter.emit({"event": "setup_error", "message": f"NumPy cannot be imported: {error}"})
-        return
-
     cases = [
         (wire.decode_value(case["args"]), wire.decode_value(case["kwargs"]))
-        for case in request["cases"]
+        for case in job["cases"]
     ]
     try:
-        module = importlib.import_module(request["module"])
+        module = importlib.import_module(job["module"])
     except BaseException as error:  # noqa: BLE001 - sys.exit and errors at import
         emitter.emit({"event": "import_error", **describe_exception(error)})
         return
     emitter.emit({"event": "imported"})
 
-    function = getattr(module, request["function"], None)
+    function = getattr(module, job["function"], None)
     if not callable(function):
         emitter.emit({"event": "missing_function"})
         return
@@ -289,6 +331,7 @@ def describe_exception(error):
         "type": type(error).__name__,
         "builtin": type(error).__module__ == "builtins",
         "builtin_base": builtin_base.__name__,
+        "errno": error.errno if isinstance(error, OSError) else None,
         "message": safe_message(error),
         "file": file_name,
         "line": line,
