@@ -18,7 +18,7 @@ from PIL import Image
 from course_lib import environment_check, gradient_descent
 from course_lib.dataset import load_cup_dataset
 from course_lib.explorers import curves, figures, images, landscape, training, widgets
-from course_lib.graded import lesson05_cost_and_gradients, lesson07_classifier
+from course_lib.graded import lesson06_gradient_descent, lesson07_classifier
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -574,25 +574,25 @@ def test_train_with_progress_keeps_caller_weights(displayed):
     np.testing.assert_array_equal(w, w_before)
 
 
-def test_train_with_progress_uses_current_gradients(displayed, monkeypatch):
-    calls = []
-    reference = lesson05_cost_and_gradients.compute_gradients
+def test_train_with_progress_uses_current_gradient_descent(displayed, monkeypatch):
+    iterations_run = []
+    reference = lesson06_gradient_descent.gradient_descent
 
-    def counting_gradients(w, b, X, Y):
-        calls.append(1)
-        return reference(w, b, X, Y)
+    def counting_descent(w, b, X, Y, learning_rate, num_iterations, record_every=100):
+        iterations_run.append(num_iterations)
+        return reference(w, b, X, Y, learning_rate, num_iterations, record_every)
 
-    monkeypatch.setattr(lesson05_cost_and_gradients, "compute_gradients", counting_gradients)
+    monkeypatch.setattr(lesson06_gradient_descent, "gradient_descent", counting_descent)
     widgets.train_with_progress(*small_problem(), 0.1, 23, 5)
-    assert len(calls) == 23
+    assert sum(iterations_run) == 23
 
 
 def test_train_with_progress_stub_marks_bar(displayed, monkeypatch):
-    def stub(w, b, X, Y):
-        raise NotImplementedError("Implement compute_gradients")
+    def stub(w, b, X, Y, learning_rate, num_iterations, record_every=100):
+        raise NotImplementedError("Implement gradient_descent")
 
-    monkeypatch.setattr(lesson05_cost_and_gradients, "compute_gradients", stub)
-    with pytest.raises(NotImplementedError, match="Implement compute_gradients"):
+    monkeypatch.setattr(lesson06_gradient_descent, "gradient_descent", stub)
+    with pytest.raises(NotImplementedError, match="Implement gradient_descent"):
         widgets.train_with_progress(*small_problem(), 0.1, 10, 5)
     assert displayed[0].children[0].bar_style == "danger"
 
@@ -615,12 +615,16 @@ def test_train_with_progress_rejects_bad_input(displayed, changes, error, messag
     assert displayed == []
 
 
-@pytest.mark.parametrize("num_iterations, max_chunks", [(0, 50), (1, 50), (49, 50), (50, 50), (1001, 50), (7, 3)])
-def test_chunk_bounds_cover_range(num_iterations, max_chunks):
-    bounds = training.chunk_bounds(num_iterations, max_chunks)
+@pytest.mark.parametrize(
+    "num_iterations, max_chunks, record_every",
+    [(0, 50, 1), (1, 50, 1), (49, 50, 1), (50, 50, 1), (1001, 50, 1), (7, 3, 1), (1001, 50, 100), (250, 2, 100), (10, 50, 3)],
+)
+def test_chunk_bounds_cover_range(num_iterations, max_chunks, record_every):
+    bounds = training.chunk_bounds(num_iterations, max_chunks, record_every)
     covered = [i for start, stop in bounds for i in range(start, stop)]
     assert covered == list(range(num_iterations))
     assert len(bounds) <= max_chunks
+    assert all(start % record_every == 0 for start, _ in bounds)
 
 
 # Static figures --------------------------------------------------------------------------------

@@ -157,11 +157,11 @@ def cost_gradient(w, b, X, Y, kind):
     b = validation.check_scalar(b, "b")
 
     A = stable_sigmoid(w * X + b)
-    dZ = A - Y
+    error_signal = A - Y
     if kind == SQUARED_ERROR:
-        dZ = dZ * A * (1.0 - A)
+        error_signal = error_signal * A * (1.0 - A)
 
-    return float(np.mean(dZ * X)), float(np.mean(dZ))
+    return float(np.mean(error_signal * X)), float(np.mean(error_signal))
 
 
 def gradient_descent_path(w, b, X, Y, kind, learning_rate, num_iterations):

@@ -1,9 +1,9 @@
 """Gradient descent in chunks, so a progress bar and a cost curve can update between them.
 
-The loop calls ``compute_cost`` and ``compute_gradients`` from the student's
-``course_lib/graded/lesson05_cost_and_gradients.py``.  They are looked up on
-the module at every call, so a module reloaded by ``check()`` or by
-``%autoreload`` is used without restarting the kernel.
+Each chunk calls the student's own ``gradient_descent`` from
+``course_lib/graded/lesson06_gradient_descent.py``, looked up on the module at
+every call, so a module reloaded by ``check()`` or by ``%autoreload`` is used
+without restarting the kernel, and no second copy of the update rule exists.
 """
 
 import math
@@ -11,7 +11,6 @@ import math
 import numpy as np
 
 from course_lib import validation
-from course_lib.graded import lesson05_cost_and_gradients as cost_module
 from course_lib.graded import lesson06_gradient_descent as descent_module
 
 MAX_CHUNKS = 50
@@ -27,9 +26,14 @@ def check_training_arguments(w, b, X, Y, learning_rate, num_iterations, record_e
     return w, b, X, Y, learning_rate, num_iterations, record_every
 
 
-def chunk_bounds(num_iterations, max_chunks=MAX_CHUNKS):
-    """Split ``range(num_iterations)`` into at most ``max_chunks`` consecutive (start, stop) pairs."""
-    chunk_size = max(1, math.ceil(num_iterations / max_chunks))
+def chunk_bounds(num_iterations, max_chunks=MAX_CHUNKS, record_every=1):
+    """Split ``range(num_iterations)`` into at most ``max_chunks`` consecutive (start, stop) pairs.
+
+    Every chunk but the last has a length that is a multiple of
+    ``record_every``, so each chunk starts on an iteration whose cost is recorded.
+    """
+    records = math.ceil(num_iterations / record_every)
+    chunk_size = record_every * max(1, math.ceil(records / max_chunks))
     return [
         (start, min(start + chunk_size, num_iterations))
         for start in range(0, num_iterations, chunk_size)
@@ -39,10 +43,9 @@ def chunk_bounds(num_iterations, max_chunks=MAX_CHUNKS):
 def gradient_descent_chunks(w, b, X, Y, learning_rate, num_iterations, record_every=100):
     r"""Run gradient descent like ``gradient_descent`` and yield the state after each chunk.
 
-    Every iteration records the cost when its index is a multiple of
-    ``record_every`` and then applies $w := w - \alpha \, dw$ and
-    $b := b - \alpha \, db$, in the same order as ``gradient_descent``, so the
-    final state is identical to it.
+    Each chunk is one call of ``gradient_descent`` that starts on a multiple
+    of ``record_every``, so the recorded costs and the final state are
+    identical to a single call over all iterations.
 
     Parameters
     ----------
@@ -81,13 +84,9 @@ def gradient_descent_chunks(w, b, X, Y, learning_rate, num_iterations, record_ev
     costs = []
     yield 0, w, b, costs
 
-    for start, stop in chunk_bounds(num_iterations):
-        for iteration in range(start, stop):
-            if iteration % record_every == 0:
-                costs.append(cost_module.compute_cost(w, b, X, Y))
-
-            dw, db = cost_module.compute_gradients(w, b, X, Y)
-
-            w = w - learning_rate * dw
-            b = b - learning_rate * db
+    for start, stop in chunk_bounds(num_iterations, record_every=record_every):
+        w, b, chunk_costs = descent_module.gradient_descent(
+            w, b, X, Y, learning_rate, stop - start, record_every=record_every
+        )
+        costs.extend(chunk_costs)
         yield stop, w, b, costs
