@@ -379,8 +379,9 @@ def make_16_bit_image():
 
 # Each case: the image, the format to save it in, and the expected RGB of its
 # left and right halves after loading.  Half-transparent red on white is
-# 255 * (1 - 128 / 255) = 127 in green and blue.  The JPEG image is one solid
-# colour because JPEG compression blurs colours across a sharp edge.
+# 255 * (1 - 128 / 255) = 127 in green and blue, and CMYK (0, 255, 255, 0) is
+# red.  The JPEG images are one solid colour because JPEG compression blurs
+# colours across a sharp edge.
 CONVERSION_CASES = {
     "greyscale": (make_halves("L", 100, 30), "PNG", (100, 100, 100), (30, 30, 30)),
     "rgba": (make_halves("RGBA", (0, 0, 0, 0), (255, 0, 0, 128)), "PNG", (255, 255, 255), (255, 127, 127)),
@@ -388,6 +389,7 @@ CONVERSION_CASES = {
     "palette_transparent": (make_palette_image(), "PNG", (0, 255, 0), (255, 255, 255)),
     "greyscale_16_bit": (make_16_bit_image(), "PNG", (0, 0, 0), (255, 255, 255)),
     "jpeg": (Image.new("RGB", (8, 8), (10, 120, 240)), "JPEG", (10, 120, 240), (10, 120, 240)),
+    "cmyk_jpeg": (Image.new("CMYK", (8, 8), (0, 255, 255, 0)), "JPEG", (255, 0, 0), (255, 0, 0)),
 }
 
 
