@@ -41,6 +41,12 @@ ASSETS = sorted(path for path in (SOURCE_ROOT / "assets").rglob("*") if path.is_
 WELCOME_NOTEBOOK = "00_welcome.ipynb"
 STUB_MESSAGE = re.compile(r"Implement (\w+) in (course_lib/graded/\w+\.py): ")
 NOTEBOOK_TIMEOUT = 300
+# A line that only stores the result of calling a graded function on plain
+# names, such as "A = sigmoid(Z)", shows how to use the function, not how to
+# write it, so notebooks may contain it.
+USAGE_LINE = re.compile(
+    r"^[A-Za-z_][\w, ]* = (?:" + "|".join(GRADED_FUNCTIONS) + r")\([\w, .=]*\)$"
+)
 
 # Paths that must never ship, relative to the repository root.
 INSTRUCTOR_ONLY_PATHS = [
@@ -180,7 +186,8 @@ def solution_lines():
 
     A line that a graded module also shows outside its regions, such as
     ``Z = linear_forward(w, b, X)`` before the region of ``predict_proba``, is
-    left out, because the author gives it to students on purpose.
+    left out, because the author gives it to students on purpose, and so is a
+    usage line that matches ``USAGE_LINE``.
     """
     secret_lines, given_lines = {}, set()
     for name, text in source_texts():
@@ -195,7 +202,11 @@ def solution_lines():
         if name.startswith("course_lib/graded/"):
             numbered = enumerate(lines, start=1)
             given_lines.update(line.strip() for number, line in numbered if number not in inside_regions)
-    return {line: where for line, where in secret_lines.items() if line not in given_lines}
+    return {
+        line: where
+        for line, where in secret_lines.items()
+        if line not in given_lines and not USAGE_LINE.match(line)
+    }
 
 
 def find_function(path, name):

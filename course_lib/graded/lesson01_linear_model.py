@@ -35,8 +35,7 @@ def flatten_images(images):
         )
 
     ### BEGIN SOLUTION
-    m = images.shape[0]
-    X = images.reshape(m, -1).T
+    X = images.reshape(images.shape[0], -1).T
     ### END SOLUTION
     return X
 

@@ -36,9 +36,9 @@ def cross_entropy_loss(y_hat, y):
     validation.check_values_between(y, "y", 0, 1)
 
     ### BEGIN SOLUTION
-    with np.errstate(divide="ignore", invalid="ignore"):
-        loss_if_cup = np.where(y > 0, -y * np.log(y_hat), 0.0)
-        loss_if_not_cup = np.where(y < 1, -(1 - y) * np.log1p(-y_hat), 0.0)
-    loss = loss_if_cup + loss_if_not_cup
+    with np.errstate(divide="ignore"):
+        log_y_hat = np.log(y_hat, out=np.zeros_like(y_hat), where=y > 0)
+        log_one_minus_y_hat = np.log1p(-y_hat, out=np.zeros_like(y_hat), where=y < 1)
+    loss = 0.0 - y * log_y_hat - (1 - y) * log_one_minus_y_hat
     ### END SOLUTION
     return float(loss) if is_scalar else loss
