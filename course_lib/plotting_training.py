@@ -168,12 +168,34 @@ def check_point(point, name):
     return float(point[0]), float(point[1])
 
 
-def draw_cost_contours(ax, cost_function, w_values, b_values, minimum=None):
-    """Draw filled contours of $J(w, b)$ on ``ax`` and mark its minimum.
+def evaluate_cost_landscape(cost_function, w_values, b_values, minimum=None):
+    """Evaluate the cost grid and the point to mark, before any figure is created.
 
-    Without ``minimum``, the lowest grid point is marked instead.
+    Evaluating first means that a cost function which raises (for example
+    a graded function that is not implemented yet) leaves no empty figure.
+
+    Returns
+    -------
+    costs : numpy.ndarray of shape (n_b, n_w)
+        The grid from ``compute_cost_grid``.
+    marked : tuple of (float, float, str)
+        The given minimum with its cost, or the lowest grid point, and the
+        legend label that says which of the two it is.
     """
     costs = compute_cost_grid(cost_function, w_values, b_values)
+    w_values = np.asarray(w_values, dtype=np.float64)
+    b_values = np.asarray(b_values, dtype=np.float64)
+    if minimum is not None:
+        w_min, b_min = check_point(minimum, "minimum")
+        return costs, (w_min, b_min, f"minimum {float(cost_function(w_min, b_min)):.4f}")
+
+    row, column = np.unravel_index(int(np.argmin(costs)), costs.shape)
+    lowest_label = f"lowest cost on the grid {costs[row, column]:.4f}"
+    return costs, (float(w_values[column]), float(b_values[row]), lowest_label)
+
+
+def draw_cost_contours(ax, costs, w_values, b_values, marked):
+    """Draw filled contours of a cost grid on ``ax`` and the star at ``marked = (w, b, label)``."""
     w_values = np.asarray(w_values, dtype=np.float64)
     b_values = np.asarray(b_values, dtype=np.float64)
 
@@ -184,14 +206,7 @@ def draw_cost_contours(ax, cost_function, w_values, b_values, minimum=None):
     filled = ax.contourf(w_values, b_values, costs, levels=levels, cmap="viridis")
     ax.contour(w_values, b_values, costs, levels=levels, colors="white", linewidths=0.4)
     ax.figure.colorbar(filled, ax=ax, label=r"cost $J(w, b)$", format="%.2f")
-
-    if minimum is None:
-        row, column = np.unravel_index(int(np.argmin(costs)), costs.shape)
-        mark_minimum(ax, w_values[column], b_values[row],
-                     f"lowest cost on the grid {costs[row, column]:.4f}")
-    else:
-        w_min, b_min = check_point(minimum, "minimum")
-        mark_minimum(ax, w_min, b_min, f"minimum {float(cost_function(w_min, b_min)):.4f}")
+    mark_minimum(ax, *marked)
 
     ax.set_xlim(w_values[0], w_values[-1])
     ax.set_ylim(b_values[0], b_values[-1])
@@ -232,10 +247,12 @@ def plot_gradient_field(cost_function, gradient_function, w_values, b_values, po
     validation.check_matrix(points, "points", "(k, 2)", columns=2)
 
     w_values = check_grid_values(w_values, "w_values")
-    figure, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
-    draw_cost_contours(ax, cost_function, w_values, b_values, minimum)
+    costs, marked = evaluate_cost_landscape(cost_function, w_values, b_values, minimum)
     gradients = np.array([[float(value) for value in gradient_function(w, b)]
                           for w, b in points])
+
+    figure, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
+    draw_cost_contours(ax, costs, w_values, b_values, marked)
     longest = float(np.max(np.hypot(gradients[:, 0], gradients[:, 1]))) or 1.0
     arrow_scale = longest / (0.2 * (w_values[-1] - w_values[0]))
     ax.quiver(points[:, 0], points[:, 1], -gradients[:, 0], -gradients[:, 1],
@@ -279,8 +296,10 @@ def plot_descent_paths(cost_function, w_values, b_values, paths, minimum=None):
         path = validation.as_float_array(path, f"paths[{label!r}]")
         checked[label] = validation.check_matrix(path, f"paths[{label!r}]", "(k, 2)", columns=2)
 
+    costs, marked = evaluate_cost_landscape(cost_function, w_values, b_values, minimum)
+
     figure, ax = plt.subplots(figsize=(7.2, 5.0), layout="constrained")
-    draw_cost_contours(ax, cost_function, w_values, b_values, minimum)
+    draw_cost_contours(ax, costs, w_values, b_values, marked)
     for index, ((label, path), color) in enumerate(zip(checked.items(),
                                                         itertools.cycle(PATH_COLORS))):
         ax.plot(path[:, 0], path[:, 1], "-o", color=color, markersize=3, linewidth=1.2,

@@ -215,6 +215,27 @@ def test_descent_paths_invalid_minimum_raises():
         plot_descent_paths(bowl, W_GRID, B_GRID, {"run": [[0.0, 0.0]]}, minimum=(1.0, 2.0, 3.0))
 
 
+def not_implemented_cost(w, b):
+    """A cost function that fails like an unfinished graded function."""
+    raise NotImplementedError("Implement compute_cost")
+
+
+@pytest.mark.parametrize(
+    "make_figure",
+    [
+        lambda: plot_descent_paths(not_implemented_cost, W_GRID, B_GRID, {"run": [[0.0, 0.0]]}),
+        lambda: plot_gradient_field(not_implemented_cost, bowl_gradient, W_GRID, B_GRID,
+                                    [[0.0, 0.0]]),
+        lambda: plot_gradient_field(bowl, not_implemented_cost, W_GRID, B_GRID, [[0.0, 0.0]]),
+        lambda: plot_cost_slope(lambda w: not_implemented_cost(w, 0.0), W_GRID, 1.0, 2.0),
+    ],
+)
+def test_failing_cost_leaves_no_empty_figure(make_figure):
+    with pytest.raises(NotImplementedError, match="Implement compute_cost"):
+        make_figure()
+    assert plt.get_fignums() == []
+
+
 def test_gradient_field_arrows_point_downhill():
     points = np.array([[0.0, 0.0], [3.0, 1.0], [-1.0, -3.0]])
     figure = plot_gradient_field(bowl, bowl_gradient, W_GRID, B_GRID, points)
