@@ -459,7 +459,7 @@ def test_load_missing_class_folder(tmp_path):
     (tmp_path / "test" / "cup" / "0000.png").unlink()
     (tmp_path / "test" / "cup").rmdir()
     folder = re.escape(str(tmp_path / "test" / "cup"))
-    with pytest.raises(FileNotFoundError, match=rf"Class folder {folder} not found.*create cup/"):
+    with pytest.raises(FileNotFoundError, match=rf"Class folder {folder} not found.*create {folder} and"):
         load_cup_dataset(tmp_path)
 
 

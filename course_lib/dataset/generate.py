@@ -172,9 +172,9 @@ def write_dataset(out, sizes=None, force=False):
     foreign = find_foreign_files(out) if out.is_dir() else []
     if foreign and not force:
         raise FileExistsError(
-            f"Folder {out} is not empty and is not a generated Cup dataset: {len(foreign)} "
-            f"files are missing from its {MANIFEST_NAME} or changed since, such as "
-            f"{', '.join(foreign[:3])}. "
+            f"Folder {out} is not empty and is not a generated Cup dataset: it contains files "
+            f"that its {MANIFEST_NAME} does not list or that were changed since "
+            f"({len(foreign)} in all, such as {', '.join(foreign[:3])}). "
             f"Choose a new or empty folder with --out, or pass --force to write into it anyway "
             f"(files with the same names are overwritten, other files are kept)."
         )
@@ -256,6 +256,7 @@ def parse_arguments(argv):
         "--out",
         type=Path,
         default=DEFAULT_ROOT,
+        metavar="DIR",
         help="folder to write or check (default: %(default)s)",
     )
     mode = parser.add_mutually_exclusive_group()

@@ -85,7 +85,7 @@ def list_class_folder(folder):
         raise FileNotFoundError(
             f"Class folder {folder} not found. A Cup dataset needs the folders "
             f"{', '.join(f'{split}/{name}' for split in SPLITS for name in CLASS_FOLDERS)}; "
-            f"create {folder.name}/ and put its images in it."
+            f"create {folder} and put its images in it."
         )
 
     entries = sorted(path for path in folder.iterdir() if not is_hidden(path))
