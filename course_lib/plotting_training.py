@@ -2,10 +2,10 @@ r"""Figures for lessons 05-07: cost landscapes, training curves and the Cup clas
 
 Every ``plot_*`` function creates a new figure and returns it without
 showing it, so a notebook cell ends with ``plt.show()`` and a test can
-inspect the axes.  Every
-figure of a cost marks its minimum with a red star whose artist has the gid
-``"minimum"``: the true minimum when the caller knows it, otherwise the
-lowest value that was evaluated or recorded, and the legend says which.
+inspect the axes.  Every figure of a cost marks its minimum with a red star
+whose artist has the gid ``"minimum"``: the true minimum when the caller
+knows it, otherwise the lowest value that was evaluated or recorded.  The
+legend label names which of the two it is.
 
 The cost landscapes are drawn for a model with a single feature, so the cost
 $J(w, b)$ is a function of two numbers and fits on a plane.
