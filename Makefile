@@ -11,14 +11,15 @@ LAB_PORT ?= 8888
 LAB_OPTIONS ?=
 # JupyterLab refuses to run as root (common in containers) unless told to.
 LAB_ROOT_OPTION := $(if $(filter 0,$(shell id -u)),--allow-root)
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint .ci/constraints.txt
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: install lab lab-instructor test test-browser notebooks release grade bench clean
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) -e '.[lab,test]'
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
@@ -41,7 +42,7 @@ test: $(INSTALLED)
 	$(BIN)/python -m pytest $(PYTEST_NBVAL) tests notebooks
 
 test-browser: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet -e '.[lab,test,browser]'
+	$(PIP_INSTALL) -e '.[lab,test,browser]'
 	$(BIN)/python -m pytest -m browser --run-browser tests/browser
 
 notebooks: $(INSTALLED)
@@ -55,7 +56,7 @@ grade: $(INSTALLED)
 	$(BIN)/python -m course_lib grade $(SUBMISSIONS) --out $(or $(RESULTS),results)
 
 bench: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet -e '.[lab,test,bench]'
+	$(PIP_INSTALL) -e '.[lab,test,bench]'
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
