@@ -611,10 +611,10 @@ def test_regrade_unknown_student_rejected(small_class, capsys):
         capsys.readouterr().err)
 
 
-def grade_in_subprocess(root, out, scratch):
+def grade_in_subprocess(root, out, scratch, *options):
     """Start the grade command in a child process whose temporary files go to ``scratch``."""
     command = [sys.executable, "-m", "course_lib", "grade", str(root), "--out", str(out),
-               "--jobs", "2"]
+               "--jobs", "2", *options]
     environment = {**os.environ, "TMPDIR": str(scratch)}
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=environment)
@@ -631,7 +631,7 @@ def test_killed_run_resumes_grading_each_once(tmp_path):
     process = grade_in_subprocess(root, out, tmp_path / "scratch")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list((out / "records").glob("*.json"))) < 6:
-        time.sleep(0.1)
+        time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
     first_run = {path.name: path.read_bytes() for path in (out / "records").glob("*.json")}
@@ -643,6 +643,23 @@ def test_killed_run_resumes_grading_each_once(tmp_path):
     assert all(records[name] == content for name, content in first_run.items())
     assert list((out / "history").iterdir()) == []
     assert [row["student"] for row in read_gradebook(out)] == students
+
+
+def test_interrupted_run_stops_workers(tmp_path):
+    root, out, scratch = tmp_path / "submissions", tmp_path / "results", tmp_path / "scratch"
+    root.mkdir()
+    scratch.mkdir()
+    make_submission(root, "looping", "sigmoid", body="while True:\n    pass\n")
+    process = grade_in_subprocess(root, out, scratch, "--timeout", "60", "--cpu-time", "60")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(scratch.iterdir()):
+        time.sleep(0.02)
+    time.sleep(1)
+
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 130
+    assert list((out / "records").glob("*.json")) == []
+    assert list(scratch.iterdir()) == []
 
 
 def write_zip(path, entries):

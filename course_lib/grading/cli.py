@@ -132,7 +132,10 @@ def check_regrade_names(names, submissions):
 
 
 def main(argv=None):
-    """Run the grade command; return 0 on success, 1 after a grader error, 2 for bad arguments."""
+    """Run the grade command; return 0 on success, 1 after a grader error, 2 for bad arguments.
+
+    Ctrl-C returns 130 after the running workers stop.
+    """
     arguments = build_parser().parse_args(argv)
     if arguments.verbose:
         logging.getLogger("course_lib").setLevel(logging.DEBUG)
@@ -152,6 +155,8 @@ def main(argv=None):
         return 2
     try:
         return grade_class(arguments, submissions, submissions_root, results)
+    except KeyboardInterrupt:
+        return 130
     finally:
         results.release()
 
@@ -209,24 +214,42 @@ def already_graded(submission, results, table):
 
 
 def run_pool(pending, table, settings, results, jobs):
-    """Grade ``pending`` with ``jobs`` threads (each drives worker processes); return the error count."""
+    """Grade ``pending`` with ``jobs`` threads (each drives worker processes); return the error count.
+
+    On Ctrl-C the submissions not yet started are cancelled, the running
+    workers are killed without saving anything, and a rerun resumes with them.
+    """
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    try:
+        return save_as_completed(pool, pending, table, settings, results)
+    except KeyboardInterrupt:
+        LOGGER.warning("Interrupted: stopping the running workers; run the same command again "
+                       "to grade the remaining students")
+        pool.shutdown(wait=False, cancel_futures=True)
+        runner.stop_all_workers()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def save_as_completed(pool, pending, table, settings, results):
+    """Submit every pending submission to ``pool`` and save each record as it completes."""
     errors = 0
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade_submission, submission, table, settings): submission
-                   for submission in pending}
-        for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
-            submission = futures[future]
-            try:
-                record = future.result()
-            except Exception:  # noqa: BLE001 - one student's failure must not stop the class
-                LOGGER.exception("Grading %s failed; it will be graded again on the next run",
-                                 submission.student)
-                errors += 1
-                continue
-            results.save(record)
-            errors += record["status"] == "grader error"
-            log_record(record)
-            report_progress(done, len(pending), record)
+    futures = {pool.submit(grade_submission, submission, table, settings): submission
+               for submission in pending}
+    for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
+        submission = futures[future]
+        try:
+            record = future.result()
+        except Exception:  # noqa: BLE001 - one student's failure must not stop the class
+            LOGGER.exception("Grading %s failed; it will be graded again on the next run",
+                             submission.student)
+            errors += 1
+            continue
+        results.save(record)
+        errors += record["status"] == "grader error"
+        log_record(record)
+        report_progress(done, len(pending), record)
     return errors
 
 

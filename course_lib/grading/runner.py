@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,10 @@ WORKER_MARGIN_SECONDS = 30.0
 LOG_EXCERPT_BYTES = 2000
 MIB = 1024 * 1024
 ENVIRONMENT_PASSED_ON = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+# Worker processes still running, so that an interrupted run can stop them.
+RUNNING_WORKERS = set()
+RUNNING_WORKERS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -161,12 +166,17 @@ def start_and_wait(request_file, report_file, log_file, limits, job_count):
         cwd="/",
         start_new_session=True,
     )
+    with RUNNING_WORKERS_LOCK:
+        RUNNING_WORKERS.add(process)
     try:
         process.wait(timeout=limits.timeout_seconds * job_count + WORKER_MARGIN_SECONDS)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        kill_worker(process)
         process.wait()
         return {"outcome": "timeout", "events": "", "detail": "the worker itself did not stop"}
+    finally:
+        with RUNNING_WORKERS_LOCK:
+            RUNNING_WORKERS.discard(process)
 
     report_file.seek(0)
     report_cap = int(limits.output_mib * MIB) * 2 * job_count + MIB
@@ -181,6 +191,22 @@ def start_and_wait(request_file, report_file, log_file, limits, job_count):
     if "results" not in envelope and envelope.get("outcome") != "worker_error":
         return {"outcome": "worker_error", "events": "", "detail": "the worker's report is invalid"}
     return envelope
+
+
+def kill_worker(process):
+    """Kill a worker's process group, which contains the worker and its children."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def stop_all_workers():
+    """Kill every running worker, for an interrupted run; their results are discarded."""
+    with RUNNING_WORKERS_LOCK:
+        processes = list(RUNNING_WORKERS)
+    for process in processes:
+        kill_worker(process)
 
 
 def parse_events(text):
