@@ -1,0 +1,178 @@
+"""Time ``python -m course_lib grade`` on a generated class, against a bare NumPy import and nbgrader.
+
+The class mixes correct submissions and the catalog mistakes of
+tests/mistakes.py (see ``bench_submissions``).  The course's grader runs as
+an instructor would run it, with its default options; each of its runs is
+set against the median time of a bare ``python -c "import numpy"`` process
+measured just before and just after it.  The same class, as notebooks,
+is then graded by nbgrader's ``autograde`` (see ``bench_nbgrader``), and the
+runs of the two graders alternate.
+"""
+
+import csv
+import logging
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import bench_nbgrader
+from bench_stats import Measurement, Section, Target, ratios, summarize
+from bench_submissions import generate_class, write_class
+
+COURSE_ROOT = Path(__file__).resolve().parents[1]
+FULL_CLASS_SIZE, QUICK_CLASS_SIZE = 100, 4
+FULL_RUNS, QUICK_RUNS = 3, 1
+FULL_NBGRADER_RUNS, QUICK_NBGRADER_RUNS = 2, 1
+NUMPY_IMPORTS_AROUND_RUN = 5
+IMPORT_RATIO_TARGET = Target("<=", 3.0)
+NBGRADER_RATIO_TARGET = Target(">=", 10.0)
+GRADE_TIMEOUT_SECONDS = 3600
+
+LOGGER = logging.getLogger(__name__)
+
+
+def time_numpy_import():
+    """Return the wall-clock seconds of one ``python -c "import numpy"`` process."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import numpy"], check=True)
+    return time.perf_counter() - start
+
+
+def grade_class(submissions, results):
+    """Grade ``submissions`` into a fresh ``results`` folder with the course's CLI; return seconds."""
+    shutil.rmtree(results, ignore_errors=True)
+    command = [sys.executable, "-m", "course_lib", "grade", str(submissions), "--out", str(results)]
+    start = time.perf_counter()
+    completed = subprocess.run(command, cwd=COURSE_ROOT, capture_output=True, text=True,
+                               timeout=GRADE_TIMEOUT_SECONDS, check=False)
+    seconds = time.perf_counter() - start
+    if completed.returncode != 0:
+        raise RuntimeError(f"`{' '.join(command)}` exited with code {completed.returncode}: "
+                           f"{completed.stderr.strip()[-1500:]}")
+    return seconds
+
+
+def read_gradebook(results):
+    """Return each student's (total, max_total) from the course grader's gradebook.csv."""
+    with open(Path(results) / "gradebook.csv", newline="", encoding="utf-8") as gradebook:
+        return {row["student"]: (float(row["total"]), float(row["max_total"]))
+                for row in csv.DictReader(gradebook)}
+
+
+def count_outcomes(students, scores):
+    """Count correct submissions at full marks and mistaken ones below, for one grader's scores.
+
+    Returns
+    -------
+    str
+        For example ``"50 of 50 correct at full marks, 50 of 50 mistaken below"``.
+    """
+    correct = [student for student in students if student.function is None]
+    mistaken = [student for student in students if student.function is not None]
+    full = sum(1 for student in correct
+               if student.name in scores and scores[student.name][0] == scores[student.name][1])
+    below = sum(1 for student in mistaken
+                if student.name in scores and scores[student.name][0] < scores[student.name][1])
+    return (f"{full} of {len(correct)} correct submissions at full marks, "
+            f"{below} of {len(mistaken)} mistaken ones below")
+
+
+def grade_with_floor(submissions, results):
+    """Grade once and time bare NumPy imports around it; return (grade seconds, import seconds)."""
+    imports = [time_numpy_import() for _ in range(NUMPY_IMPORTS_AROUND_RUN)]
+    seconds = grade_class(submissions, results)
+    imports += [time_numpy_import() for _ in range(NUMPY_IMPORTS_AROUND_RUN)]
+    return seconds, statistics.median(imports)
+
+
+def run_nbgrader_side(folder, students, runs):
+    """Prepare and autograde the class with nbgrader ``runs`` times; return seconds, scores, problem."""
+    problem = bench_nbgrader.ensure_nbgrader()
+    if problem:
+        return [], {}, problem
+    course = Path(folder) / "nbgrader-course"
+    try:
+        bench_nbgrader.prepare_course(course, students)
+        seconds = [bench_nbgrader.autograde(course) for _ in range(runs)]
+        scores = bench_nbgrader.read_scores(course)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+        LOGGER.warning("nbgrader could not grade the class: %s", error)
+        return [], {}, str(error)
+    return seconds, scores, None
+
+
+def measure_grading(quick):
+    """Run the ``grading`` benchmark and return its Section."""
+    size = QUICK_CLASS_SIZE if quick else FULL_CLASS_SIZE
+    runs = QUICK_RUNS if quick else FULL_RUNS
+    nbgrader_runs = QUICK_NBGRADER_RUNS if quick else FULL_NBGRADER_RUNS
+    students = generate_class(size)
+
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as folder:
+        submissions, results = Path(folder) / "submissions", Path(folder) / "results"
+        write_class(students, submissions)
+        timed = [grade_with_floor(submissions, results) for _ in range(runs)]
+        scores = read_gradebook(results)
+        nbgrader_seconds, nbgrader_scores, problem = run_nbgrader_side(folder, students, nbgrader_runs)
+
+    grade_seconds = [seconds for seconds, _ in timed]
+    per_submission = [seconds / size for seconds in grade_seconds]
+    measurements = [
+        Measurement(f"course grader, seconds per submission (class of {size})",
+                    summarize(per_submission), "s", note="default options: --jobs = cores"),
+        Measurement("bare `python -c \"import numpy\"`", summarize(imports for _, imports in timed), "s",
+                    note=f"median of {2 * NUMPY_IMPORTS_AROUND_RUN} around each grading run"),
+        Measurement("seconds per submission / bare NumPy import",
+                    summarize(ratios(per_submission, [imports for _, imports in timed])), "x",
+                    IMPORT_RATIO_TARGET, "within each run"),
+    ]
+    if nbgrader_seconds:
+        pairs = min(len(nbgrader_seconds), len(grade_seconds))
+        measurements += [
+            Measurement("nbgrader autograde, seconds per submission",
+                        summarize(seconds / size for seconds in nbgrader_seconds), "s",
+                        note="one notebook per student, run one after another"),
+            Measurement("nbgrader time / course grader time",
+                        summarize(ratios(nbgrader_seconds[:pairs], grade_seconds[:pairs])), "x",
+                        NBGRADER_RATIO_TARGET, "runs paired in order"),
+        ]
+    notes = grading_notes(students, size, scores, nbgrader_scores, problem)
+    return Section("grading", "4. Grading a class: course grader, NumPy import and nbgrader",
+                   measurements, notes)
+
+
+def grading_notes(students, size, scores, nbgrader_scores, problem):
+    """Describe the class, the commands, the scores each grader gave, and any nbgrader failure."""
+    mistaken = sorted({student.mistake for student in students if student.mistake})
+    notes = [
+        f"The class has {size} submissions: every even-numbered one is the reference solution, "
+        f"every odd-numbered one the reference with one function replaced by a mistake from "
+        f"tests/mistakes.py, cycling through the catalog ({len(mistaken)} distinct mistakes used).",
+        f"Course grader: `python -m course_lib grade SUBMISSIONS --out RESULTS` with a fresh "
+        f"RESULTS folder each run; it gave {count_outcomes(students, scores)}.",
+    ]
+    if problem:
+        notes.append(f"nbgrader could not be run here, so it has no figures: {problem}")
+    else:
+        notes.append(
+            f"nbgrader {nbgrader_version()} in a throwaway venv ({bench_nbgrader.NBGRADER_VENV}): "
+            f"`nbgrader autograde {bench_nbgrader.ASSIGNMENT} --force` on one notebook per student "
+            f"with one answer cell per lesson file and one test cell per graded function; the "
+            f"test cells run the same public and hidden cases with the comparison of `check()`, "
+            f"in a kernel of the course's .venv. It gave {count_outcomes(students, nbgrader_scores)} "
+            f"(each test cell is all or nothing, where the course grader splits points over "
+            f"cases). nbgrader runs no sandbox and grades one notebook at a time; the course "
+            f"grader sandboxes each submission and grades as many in parallel as there are cores.")
+    return notes
+
+
+def nbgrader_version():
+    """Return the installed nbgrader's version, or "unknown"."""
+    completed = subprocess.run(bench_nbgrader.nbgrader_command("--version"), capture_output=True,
+                               text=True, check=False)
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("nbgrader version")]
+    return lines[0].split()[-1] if lines else "unknown"
