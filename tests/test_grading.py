@@ -43,7 +43,6 @@ from course_lib.grading.submissions import (
     EMPTY,
     INVALID,
     OK,
-    Submission,
     discover_submissions,
     load_submission,
     safe_file_name,

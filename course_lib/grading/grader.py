@@ -1,7 +1,7 @@
 """Grade one submission: run every graded function in the sandbox and score its cases.
 
-Each graded function runs in its own worker, so a function that loops, runs
-out of memory or exits loses only its own points.  The verdict of each case
+Each graded function runs in its own sandboxed child process, so a function
+that loops, runs out of memory or exits loses only its own points.  The verdict of each case
 is computed here, in the grader's process, with the same comparison and
 hint detectors that ``check()`` uses, so a student who passes the public
 cases in the notebook passes them here too.

@@ -1,4 +1,4 @@
-"""Start the sandboxed worker for one graded function and read back its report.
+"""Start the sandboxed worker for one submission and read back its report.
 
 The request goes to the worker through a file on its standard input and the
 report comes back through a separate file descriptor, so nothing that the

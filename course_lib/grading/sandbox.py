@@ -117,7 +117,7 @@ def prctl(option, argument):
 
 
 def isolate_worker(hidden_paths, kept_paths):
-    """Enter new namespaces and prepare the file system the child will see.
+    """Enter new namespaces and prepare the file system that the children will see.
 
     Parameters
     ----------
@@ -312,7 +312,7 @@ def restrict_child(isolation, limits):
 
 
 def mount_private_proc(isolation):
-    """Mount a /proc that lists only the child's processes, or hide /proc if that fails.
+    """Mount a /proc that lists only the processes of the new PID namespace, or hide /proc.
 
     The child first enters a mount namespace of its own, so that the worker
     and the next child keep their /proc.
@@ -331,7 +331,7 @@ def mount_private_proc(isolation):
 
 def set_resource_limits(limits):
     """Set CPU time, address space, file size, open files, process count and core dumps."""
-    # Equal soft and hard limits: the kernel sends SIGKILL, which cannot be caught.
+    # With equal soft and hard limits the kernel sends SIGKILL at the limit, which cannot be caught.
     cpu = int(limits["cpu_seconds"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     resource.setrlimit(resource.RLIMIT_AS, (limits["memory_bytes"], limits["memory_bytes"]))
