@@ -44,6 +44,8 @@ NOTEBOOK_TIMEOUT = 300
 # A line that only stores the result of calling a graded function on plain
 # names, such as "A = sigmoid(Z)", shows how to use the function, not how to
 # write it, so notebooks may contain it.
+# NumPy idioms that any numerical code uses, and that give nothing away.
+GENERIC_LINES = {'with np.errstate(divide="ignore"):'}
 USAGE_LINE = re.compile(
     r"^[A-Za-z_][\w, ]* = (?:" + "|".join(GRADED_FUNCTIONS) + r")\([\w, .=]*\)$"
 )
@@ -205,7 +207,7 @@ def solution_lines():
     return {
         line: where
         for line, where in secret_lines.items()
-        if line not in given_lines and not USAGE_LINE.match(line)
+        if line not in given_lines and line not in GENERIC_LINES and not USAGE_LINE.match(line)
     }
 
 
