@@ -11,6 +11,8 @@ LAB_PORT ?= 8888
 LAB_OPTIONS ?=
 # JupyterLab refuses to run as root (common in containers) unless told to.
 LAB_ROOT_OPTION := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Course notebooks that show explorers; the browser test runs each of them.
+EXPLORER_NOTEBOOKS := $(shell grep -l "explorer\|train_with_progress" notebooks/*.ipynb)
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint .ci/constraints.txt
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
@@ -43,7 +45,8 @@ test: $(INSTALLED)
 
 test-browser: $(INSTALLED)
 	$(PIP_INSTALL) -e '.[lab,test,browser]'
-	$(BIN)/python -m pytest -m browser --run-browser tests/browser
+	$(BIN)/python -m pytest -m browser --run-browser tests/browser \
+		$(foreach notebook,$(EXPLORER_NOTEBOOKS),--lab-notebook $(notebook))
 
 notebooks: $(INSTALLED)
 	$(BIN)/python -m course_lib.instructor.execute_notebooks

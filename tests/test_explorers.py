@@ -466,6 +466,15 @@ def test_gd_explorer_reset_restores_start():
     np.testing.assert_array_equal(explorer.weights, [figures.GD_START_WEIGHT])
 
 
+def test_gd_explorer_new_rate_restarts_run():
+    explorer = widgets.gradient_descent_explorer()
+    explorer.run(num_steps=2)
+    before = bytes(explorer.image.value)
+    explorer.rate_slider.value = 0.01
+    np.testing.assert_array_equal(explorer.weights, [figures.GD_START_WEIGHT])
+    assert bytes(explorer.image.value) != before
+
+
 def test_gd_explorer_large_rate_warns():
     explorer = widgets.gradient_descent_explorer()
     explorer.rate_slider.value = 100.0

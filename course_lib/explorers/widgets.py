@@ -204,6 +204,8 @@ class GradientDescentExplorer(FigureExplorer):
         self.step_button.on_click(lambda button: self.step())
         self.run_button.on_click(lambda button: self.run())
         self.reset_button.on_click(lambda button: self.reset())
+        # A new learning rate starts a new run, so each picture shows one rate only.
+        self.rate_slider.observe(lambda change: self.reset(), names="value")
         self.redraw()
 
     def step(self):
@@ -225,6 +227,7 @@ class GradientDescentExplorer(FigureExplorer):
 
     def draw(self):
         figures.draw_gd_run(self.axes, self.X, self.Y, self.weights)
+        self.figure.suptitle(f"learning rate {self.rate_slider.value:.3g}")
         costs = landscape.cost_grid(self.weights, np.array([0.0]), self.X, self.Y,
                                     landscape.CROSS_ENTROPY)[0]
         text = f"Iteration {self.weights.size - 1}: w = {self.weights[-1]:.3f}, J(w) = {costs[-1]:.4f}."
