@@ -3,7 +3,7 @@
 Every check raises ``TypeError`` or ``ValueError`` with a message in three
 parts: which parameter is wrong, what was expected and what was received,
 followed by a hint on how to fix the call.  The checks cost O(1) per call
-(shapes and dtypes only) unless a docstring says otherwise, so that they can
+(shapes and dtypes only) unless a docstring states otherwise, so that they can
 run on every iteration of gradient descent without slowing it down.
 """
 
@@ -21,13 +21,18 @@ def describe(value):
     return f"{type(value).__name__} {value!r}"
 
 
+def plural(count):
+    """Return "s" unless ``count`` is 1, for messages such as "1 column" and "3 columns"."""
+    return "" if count == 1 else "s"
+
+
 def as_numeric_array(value, name):
     """Convert ``value`` to a NumPy array of real numbers without copying when possible.
 
     Raises
     ------
     TypeError
-        If ``value`` is not array-like or holds something other than real
+        If ``value`` is not array-like or contains something other than real
         numbers (booleans, strings, objects, complex numbers).
     """
     if isinstance(value, (str, bytes)) or value is None:
@@ -76,12 +81,12 @@ def check_matrix(array, name, shape_text, rows=None, columns=None):
         )
     if rows is not None and array.shape[0] != rows:
         raise ValueError(
-            f"{name} must have {rows} rows to match shape {shape_text}, "
+            f"{name} must have {rows} row{plural(rows)} to match shape {shape_text}, "
             f"got shape {array.shape}."
         )
     if columns is not None and array.shape[1] != columns:
         raise ValueError(
-            f"{name} must have {columns} columns to match shape {shape_text}, "
+            f"{name} must have {columns} column{plural(columns)} to match shape {shape_text}, "
             f"got shape {array.shape}."
         )
     return array

@@ -125,7 +125,7 @@ def test_gradient_descent_labels_as_column_raise(pinned_example):
     ("w", "X", "message"),
     [
         (np.ones((3, 1)), np.ones((2, 4)), r"X must have n_x = 3 rows to match w of shape \(3, 1\), got X of shape \(2, 4\)"),
-        (np.ones((2, 2)), np.ones((2, 4)), r"w must have 1 columns to match shape \(n_x, 1\), got shape \(2, 2\)"),
+        (np.ones((2, 2)), np.ones((2, 4)), r"w must have 1 column to match shape \(n_x, 1\), got shape \(2, 2\)"),
         (np.ones(2), np.ones((2, 4)), r"w must be a 2-D array of shape \(n_x, 1\)"),
         (np.ones((2, 1)), np.ones(4), r"X must be a 2-D array of shape \(n_x, m\)"),
     ],

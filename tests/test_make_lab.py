@@ -33,7 +33,7 @@ def get_json(url, token):
 
 
 def wait_for_api(base_url, token, process):
-    """Poll the server's status endpoint until it answers, the process exits, or time runs out."""
+    """Poll the server's status endpoint until it responds, the process exits, or the timeout passes."""
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -42,7 +42,7 @@ def wait_for_api(base_url, token, process):
             return get_json(f"{base_url}/api/status", token)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(1)
-    raise AssertionError(f"JupyterLab did not answer at {base_url} within {STARTUP_TIMEOUT_SECONDS} s")
+    raise AssertionError(f"JupyterLab did not respond at {base_url} within {STARTUP_TIMEOUT_SECONDS} s")
 
 
 @pytest.fixture(scope="module")

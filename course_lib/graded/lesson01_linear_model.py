@@ -17,7 +17,7 @@ def flatten_images(images):
     Returns
     -------
     X : numpy.ndarray of shape (h * w * c, m)
-        Column ``i`` holds the pixels of ``images[i]`` in row-major order, so
+        Column ``i`` contains the pixels of ``images[i]`` in row-major order, so
         ``X[:, i].reshape(h, w, c)`` gives back image ``i``.  The dtype is
         unchanged.
 
