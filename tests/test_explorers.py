@@ -211,7 +211,7 @@ def test_cost_grid_rejects_unknown_kind(toy_data):
 def test_cost_grid_rejects_two_features():
     X = np.zeros((2, 4))
     Y = np.zeros((1, 4))
-    with pytest.raises(ValueError, match=r"X must have 1 rows to match shape \(1, m\)"):
+    with pytest.raises(ValueError, match=r"X must have 1 row to match shape \(1, m\)"):
         landscape.cost_grid(np.zeros(2), np.zeros(2), X, Y, landscape.CROSS_ENTROPY)
 
 
