@@ -16,7 +16,8 @@ LOGGER = logging.getLogger(__name__)
 COURSE_ROOT = Path(__file__).resolve().parents[1]
 CLASSIFIER_NOTEBOOK = COURSE_ROOT / "notebooks" / "07_cup_classifier.ipynb"
 SETTING_NAMES = ("learning_rate", "num_iterations", "record_every")
-SETTING_PATTERN = re.compile(r"^(learning_rate|num_iterations|record_every)\s*=\s*([0-9.eE+-]+)\s*$")
+SETTING_PATTERN = re.compile(
+    r"^(learning_rate|num_iterations|record_every)\s*=\s*([0-9.eE+-]+)\s*(#.*)?$")
 SPEED_UP_PATTERN = re.compile(r"speed-up: about ([0-9][0-9,]*) times")
 
 
@@ -41,7 +42,7 @@ def read_code_cells(path):
 
 
 def parse_settings(sources):
-    """Find top-level assignments of the training settings in code-cell sources.
+    """Find unindented assignments of number literals to the training settings in cell sources.
 
     Parameters
     ----------
@@ -58,7 +59,7 @@ def parse_settings(sources):
     settings = {}
     for source in sources:
         for line in source.splitlines():
-            match = SETTING_PATTERN.match(line.strip())
+            match = SETTING_PATTERN.match(line.rstrip())
             if match is None or match.group(1) in settings:
                 continue
             text = match.group(2)

@@ -1,0 +1,266 @@
+"""Tests of the benchmark helpers' pure logic: summaries, targets, formatting and parsing.
+
+Nothing here times anything: the benchmarks' figures depend on the machine
+and its load, so they are reported, never asserted.
+"""
+
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
+if str(BENCHMARKS_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCHMARKS_DIR))
+
+import bench_grading  # noqa: E402
+import bench_nbgrader  # noqa: E402
+import bench_notebook_settings  # noqa: E402
+import bench_notebooks  # noqa: E402
+import bench_report  # noqa: E402
+import bench_stats  # noqa: E402
+import bench_submissions  # noqa: E402
+import bench_training  # noqa: E402
+from bench_stats import Measurement, Section, Summary, Target  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ([3.0], Summary(3.0, 3.0, 3.0, 1)),
+        ([5.0, 1.0, 3.0], Summary(3.0, 1.0, 5.0, 3)),
+        ([4.0, 1.0, 2.0, 10.0], Summary(3.0, 1.0, 10.0, 4)),
+        ((value for value in [2, 2, 8]), Summary(2.0, 2.0, 8.0, 3)),
+    ],
+)
+def test_summarize_median_min_max(values, expected):
+    assert bench_stats.summarize(values) == expected
+
+
+def test_summarize_empty_raises():
+    with pytest.raises(ValueError, match="at least one measurement, got an empty sequence"):
+        bench_stats.summarize([])
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_summarize_not_finite_raises(bad):
+    with pytest.raises(ValueError, match="values must be finite, got"):
+        bench_stats.summarize([1.0, bad])
+
+
+@pytest.mark.parametrize(
+    "comparison, bound, value, expected",
+    [
+        ("<=", 1.15, 1.15, True),
+        ("<=", 1.15, 1.16, False),
+        ("<", 60.0, 60.0, False),
+        ("<", 60.0, 59.9, True),
+        (">=", 300.0, 300.0, True),
+        (">=", 300.0, 299.0, False),
+        (">", 10.0, 10.0, False),
+        (">", 10.0, 10.5, True),
+    ],
+)
+def test_target_is_met_table(comparison, bound, value, expected):
+    assert Target(comparison, bound).is_met(value) is expected
+
+
+def test_target_unknown_comparison_raises():
+    with pytest.raises(ValueError, match="comparison must be one of <=, <, >=, >, got '=='"):
+        Target("==", 1.0)
+
+
+@pytest.mark.parametrize(
+    "target, median, expected",
+    [
+        (None, 1.0, ""),
+        (Target("<=", 1.15), 1.0, "met"),
+        (Target("<=", 1.15), 1.2, "missed"),
+    ],
+)
+def test_measurement_verdict_cases(target, median, expected):
+    measurement = Measurement("ratio", Summary(median, median, median, 1), "x", target)
+    assert measurement.verdict == expected
+
+
+def test_ratios_elementwise():
+    assert bench_stats.ratios([2.0, 9.0], [1.0, 3.0]) == [2.0, 3.0]
+
+
+def test_ratios_length_mismatch_raises():
+    with pytest.raises(ValueError, match="same length, got 2 and 1"):
+        bench_stats.ratios([1.0, 2.0], [1.0])
+
+
+def test_interleaved_times_alternates_order():
+    calls = []
+    first, second = bench_stats.interleaved_times(lambda: calls.append("a"),
+                                                  lambda: calls.append("b"), 4)
+    assert calls == ["a", "b", "b", "a", "a", "b", "b", "a"]
+    assert len(first) == 4
+    assert len(second) == 4
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (12345.6, "12,346"),
+        (300.0, "300"),
+        (35.24, "35.2"),
+        (1.234, "1.23"),
+        (0.01234, "0.0123"),
+        (0.0, "0"),
+        (-2.5, "-2.50"),
+    ],
+)
+def test_format_number_table(value, expected):
+    assert bench_report.format_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, unit, expected",
+    [
+        (1.02, "x", "1.02x"),
+        (35.2, "ms", "35.2 ms"),
+        (79.67, "%", "79.7 %"),
+        (190.4, "MiB", "190 MiB"),
+        (2.0, "", "2.00"),
+        (3.0, "points", "3.00 points"),
+    ],
+)
+def test_format_value_units(value, unit, expected):
+    assert bench_report.format_value(value, unit) == expected
+
+
+def test_render_table_row_contents():
+    measurement = Measurement("a | b", Summary(1.05, 1.0, 1.2, 5), "x", Target("<=", 1.15), "note")
+    lines = bench_report.render_table([measurement]).splitlines()
+    assert lines[0].startswith("| measurement | median | min | max | runs |")
+    assert lines[2] == "| a \\| b | 1.05x | 1.00x | 1.20x | 5 | <= 1.15x | met | note |"
+
+
+def test_render_markdown_overview_lists_targets_only():
+    with_target = Measurement("ratio", Summary(2.0, 1.0, 3.0, 3), "x", Target("<=", 1.5))
+    without_target = Measurement("time", Summary(4.0, 4.0, 4.0, 1), "s")
+    section = Section("iteration", "1. Iteration", [with_target, without_target])
+    text = bench_report.render_markdown([section], [("command", "`run`")])
+    overview = text.split("## Targets at a glance")[1].split("## 1. Iteration")[0]
+    assert "| 1. Iteration | ratio | 2.00x | <= 1.50x | missed |" in overview
+    assert "time" not in overview
+    assert "| command | `run` |" in text
+
+
+def test_render_text_summary_singular_run():
+    section = Section("memory", "6. Memory", [Measurement("peak", Summary(190.0, 190.0, 190.0, 1), "MiB")])
+    assert bench_report.render_text_summary([section]).splitlines()[1] == (
+        "  peak: 190 MiB (min 190 MiB, max 190 MiB, 1 run)")
+
+
+@pytest.mark.parametrize(
+    "sources, expected",
+    [
+        (["learning_rate = 0.002\nnum_iterations = 500\nrecord_every = 10\n"],
+         {"learning_rate": 0.002, "num_iterations": 500, "record_every": 10}),
+        (["learning_rate = 5e-3\n", "learning_rate = 0.1\n"], {"learning_rate": 0.005}),
+        (["    num_iterations = 20\n"], {}),
+        (["num_iterations = n\n", "record_every = 10  # every ten\n"], {"record_every": 10}),
+    ],
+)
+def test_parse_settings_table(sources, expected):
+    assert bench_notebook_settings.parse_settings(sources) == expected
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        (["speed-up: about 1,234 times\n"], 1234),
+        (["nothing\n", "x\nspeed-up: about 320 times\n"], 320),
+        (["speed-up: unknown\n"], None),
+    ],
+)
+def test_parse_speed_up_table(printed, expected):
+    assert bench_notebook_settings.parse_speed_up(printed) == expected
+
+
+@pytest.mark.parametrize(
+    "minimum, record_every, expected",
+    [(20, 100, 100), (20, 10, 20), (25, 10, 30), (1, 1, 1), (0, 10, 10)],
+)
+def test_repeat_iterations_multiple_of_record(minimum, record_every, expected):
+    assert bench_training.repeat_iterations(minimum, record_every) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("...\n== 40 passed, 1 failed in 55.31s ==\n", {"passed": 40, "failed": 1}),
+        ("1 failed, 3 passed in 2.79s\n", {"failed": 1, "passed": 3}),
+        ("2 passed, 1 skipped, 2 errors in 3s\n", {"passed": 2, "skipped": 1, "errors": 2}),
+        ("no tests ran\n", {}),
+    ],
+)
+def test_parse_outcomes_closing_line(text, expected):
+    assert bench_notebooks.parse_outcomes(text) == expected
+
+
+def test_seconds_per_notebook_sums_cells():
+    junit = """<testsuites><testsuite>
+      <testcase classname="notebooks.00_welcome.ipynb" name="Cell 0" time="1.5"/>
+      <testcase classname="notebooks.00_welcome.ipynb" name="Cell 1" time="0.25"/>
+      <testcase classname="notebooks.07_cup_classifier.ipynb" name="Cell 0" time="3"/>
+    </testsuite></testsuites>"""
+    assert bench_notebooks.seconds_per_notebook(junit) == {
+        "00_welcome.ipynb": 1.75, "07_cup_classifier.ipynb": 3.0}
+
+
+def test_notebook_code_rewrites_imports():
+    lesson = (
+        "from course_lib import validation\n"
+        "from course_lib.graded.lesson01_linear_model import linear_forward\n"
+        "def f(z):\n"
+        "    ### BEGIN SOLUTION\n"
+        "    s = z\n"
+        "    ### END SOLUTION\n"
+        "    return s\n"
+        "import course_lib.graded.lesson02_sigmoid as lesson02\n"
+    )
+    code = bench_nbgrader.notebook_code(lesson)
+    assert "from course_lib import validation" in code
+    assert "lesson01_linear_model" not in code
+    assert "SOLUTION" not in code
+    assert "lesson02 = NotebookFunctions()" in code
+    compile(code, "<answer cell>", "exec")
+
+
+def test_generate_class_mix():
+    students = bench_submissions.generate_class(6)
+    assert [student.function is None for student in students] == [True, False] * 3
+    assert len({student.name for student in students}) == 6
+
+
+def test_generate_class_mistake_rebinds_function():
+    student = bench_submissions.generate_class(2)[1]
+    text = student.sources[bench_submissions.module_file_of(student.function)]
+    assert text.rstrip().endswith(f"{student.function} = {student.mistake}")
+    compile(text, student.name, "exec")
+
+
+def test_generate_class_correct_is_reference():
+    assert bench_submissions.generate_class(1)[0].sources == bench_submissions.reference_sources()
+
+
+def test_count_outcomes_full_and_below():
+    students = [bench_submissions.Student("a", None, None, {}),
+                bench_submissions.Student("b", "sigmoid", "m", {}),
+                bench_submissions.Student("c", None, None, {})]
+    scores = {"a": (17.0, 17.0), "b": (16.0, 17.0), "c": (16.5, 17.0)}
+    assert bench_grading.count_outcomes(students, scores) == (
+        "1 of 2 correct submissions at full marks, 1 of 1 mistaken ones below")
+
+
+@pytest.mark.parametrize("busy, expected", [(40.0, "busy only 40 %"), (80.0, "mostly computation")])
+def test_waiting_note_by_busy_share(busy, expected):
+    assert expected in bench_grading.waiting_note(Summary(busy, busy, busy, 1), 2)
