@@ -1,6 +1,6 @@
 """Grade the same class with nbgrader's ``autograde``, installed in a throwaway venv under /tmp.
 
-nbgrader grades notebooks, so each student gets one notebook holding the
+nbgrader grades notebooks, so each student gets one notebook containing the
 same code as their lesson files: one answer cell per lesson and one test
 cell per graded function.  The test cells run the same public and hidden
 cases as ``python -m course_lib grade``, with the same comparison that

@@ -96,7 +96,7 @@ class Measurement:
     target : Target or None
         The bound that the median should respect, if there is one.
     note : str
-        How it was measured, when the label alone does not say.
+        How it was measured, where the label alone leaves it unclear.
     """
 
     label: str

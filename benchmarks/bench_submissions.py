@@ -2,10 +2,11 @@
 
 A submission is a folder ``STUDENT/course_lib/graded/lessonNN_*.py``, as
 the grader expects.  A correct one copies the instructor's graded files.
-A mistaken one appends to one lesson module the wrong implementation of
-one function, its helper functions and the module imports they use, then
-rebinds the function's name to it, as a student who rewrote the function
-in place would have it.
+A mistaken one appends to one lesson module the catalog's wrong
+implementation of one function, with its helper functions and the module
+imports they use.  It then rebinds the function's name to that
+implementation, which behaves as if the student had rewritten the function
+in place.
 """
 
 import ast

@@ -426,9 +426,11 @@ def measure_vectorize(sizes):
                     note="estimate, scaled"),
         Measurement("linear_forward, whole training set", summarize(
             seconds * 1000 for seconds in indexing[1] + lists[1]), "ms"),
+        Measurement("notebook 07's training with the NumPy-element loop", summarize(
+            seconds * passes / 3600 for seconds in indexing[0]), "h",
+            note=f"estimate: {passes:g} passes over X, forward and backward per iteration plus the cost"),
         Measurement("notebook 07's training with the list loop", summarize(
-            seconds * passes / 3600 for seconds in lists[0]), "h",
-            note=f"{passes:g} passes over X: forward and backward per iteration plus the cost"),
+            seconds * passes / 3600 for seconds in lists[0]), "h", note="estimate, as above"),
     ]
     notes = [
         f"The loops compute z = w^T x + b for the first {n_loop} of {m} training examples "

@@ -9,7 +9,7 @@ otherwise use, or next to the hardware floor, as ratios taken in the same
 run, and reports medians of several runs with their minimum and maximum.
 A full run of every benchmark writes docs/benchmarks.md; ``--quick`` (tiny
 sizes, a smoke test) and ``--only`` write build/benchmarks.md instead, so
-that a partial run never replaces the figures of record.
+a partial run never replaces the figures of record.
 """
 
 import argparse
@@ -38,6 +38,12 @@ INTRODUCTION = (
     "machine may be shared with other work. Speed comparisons are ratios measured within one "
     "run, alternating the two sides, so that both see the same load. A `result` column says "
     "whether the median meets its target.",
+    "`make bench` installs the `bench` extra (scikit-learn) and runs every benchmark. "
+    "`.venv/bin/python benchmarks/run_all.py --quick` is a smoke test with tiny sizes, and "
+    f"`--only NAME` runs one benchmark ({', '.join(BENCHMARK_NAMES)}); both write "
+    "build/benchmarks.md. The grading benchmark installs nbgrader the first time into a "
+    "throwaway venv, /tmp/nbgrader-venv (the environment variable BENCH_NBGRADER_VENV moves "
+    "it), never into the course's .venv.",
 )
 
 
@@ -64,6 +70,14 @@ def run_benchmark(name, quick):
     return bench_grading.measure_grading(quick)
 
 
+def failed_section(name, error):
+    """Return the section that reports a benchmark that raised ``error`` instead of figures."""
+    from bench_stats import Section
+
+    return Section(name, f"Benchmark {name}: failed",
+                   notes=[f"The benchmark raised {type(error).__name__}: {error}"])
+
+
 def parse_arguments(argv):
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -79,6 +93,14 @@ def parse_arguments(argv):
     return parser.parse_args(argv)
 
 
+def choose_output(arguments):
+    """Return the report path: --output if given, else the record only for a full run of all."""
+    if arguments.output is not None:
+        return arguments.output
+    partial = arguments.quick or bool(arguments.only)
+    return PARTIAL_OUTPUT if partial else RECORD_OUTPUT
+
+
 def command_text(argv):
     """Return the command line that produced the report, with the interpreter relative to the course."""
     interpreter = Path(sys.executable)
@@ -90,7 +112,7 @@ def command_text(argv):
 
 
 def collect_facts(argv, quick, started, load_before, seconds):
-    """Return the (name, value) pairs that say how, when and where the figures were measured."""
+    """Return the (name, value) pairs that state how, when and where the figures were measured."""
     mode = "quick smoke test: tiny sizes, not figures to quote" if quick else "full sizes"
     return [
         ("command", f"`{command_text(argv)}` (from the repository root)"),
@@ -104,21 +126,28 @@ def collect_facts(argv, quick, started, load_before, seconds):
 
 
 def main(argv=None):
-    """Run the selected benchmarks, write the Markdown report and print a summary; return 0."""
+    """Run the selected benchmarks, write the Markdown report and print a summary.
+
+    Returns 0, or 1 when a benchmark failed; its section then says why.
+    """
     argv = sys.argv[1:] if argv is None else argv
     arguments = parse_arguments(argv)
     logging.basicConfig(level=logging.DEBUG if arguments.verbose else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
     names = [name for name in BENCHMARK_NAMES if not arguments.only or name in arguments.only]
-    partial = arguments.quick or bool(arguments.only)
-    output = arguments.output or (PARTIAL_OUTPUT if partial else RECORD_OUTPUT)
+    output = choose_output(arguments)
 
     started, load_before, start = bench_report.now_text(), bench_report.read_load_average(), time.perf_counter()
-    sections = []
+    sections, failed = [], []
     for name in names:
         LOGGER.info("Running benchmark %s", name)
         section_start = time.perf_counter()
-        sections.append(run_benchmark(name, arguments.quick))
+        try:
+            sections.append(run_benchmark(name, arguments.quick))
+        except Exception as error:  # noqa: BLE001 - one failed benchmark must not lose the others
+            LOGGER.exception("Benchmark %s failed", name)
+            failed.append(name)
+            sections.append(failed_section(name, error))
         LOGGER.info("Benchmark %s took %.0f s", name, time.perf_counter() - section_start)
 
     facts = collect_facts(argv, arguments.quick, started, load_before, time.perf_counter() - start)
@@ -126,7 +155,9 @@ def main(argv=None):
     output.write_text(bench_report.render_markdown(sections, facts, INTRODUCTION), encoding="utf-8")
     print(bench_report.render_text_summary(sections))
     print(f"Report written to {output}")
-    return 0
+    if failed:
+        print(f"Failed benchmarks: {', '.join(failed)} (see the log above)")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import bench_report  # noqa: E402
 import bench_stats  # noqa: E402
 import bench_submissions  # noqa: E402
 import bench_training  # noqa: E402
+import run_all  # noqa: E402
 from bench_stats import Measurement, Section, Summary, Target  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -264,3 +265,38 @@ def test_count_outcomes_full_and_below():
 @pytest.mark.parametrize("busy, expected", [(40.0, "busy only 40 %"), (80.0, "mostly computation")])
 def test_waiting_note_by_busy_share(busy, expected):
     assert expected in bench_grading.waiting_note(Summary(busy, busy, busy, 1), 2)
+
+
+def test_run_all_failed_benchmark_reported(monkeypatch, tmp_path):
+    def fail(name, quick):
+        raise RuntimeError(f"{name} broke")
+
+    monkeypatch.setattr(run_all, "run_benchmark", fail)
+    output = tmp_path / "report.md"
+    assert run_all.main(["--quick", "--only", "memory", "--output", str(output)]) == 1
+    text = output.read_text()
+    assert "## Benchmark memory: failed" in text
+    assert "The benchmark raised RuntimeError: memory broke" in text
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        ([], run_all.RECORD_OUTPUT),
+        (["--quick"], run_all.PARTIAL_OUTPUT),
+        (["--only", "grading"], run_all.PARTIAL_OUTPUT),
+        (["--only", "grading", "--output", "x.md"], Path("x.md")),
+    ],
+)
+def test_choose_output_by_arguments(argv, expected):
+    assert run_all.choose_output(run_all.parse_arguments(argv)) == expected
+
+
+def test_record_output_is_docs():
+    assert run_all.RECORD_OUTPUT == Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+
+
+def test_run_all_unknown_name_rejected(capsys):
+    with pytest.raises(SystemExit):
+        run_all.parse_arguments(["--only", "speed"])
+    assert "invalid choice: 'speed'" in capsys.readouterr().err
