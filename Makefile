@@ -16,7 +16,7 @@ EXPLORER_NOTEBOOKS := $(shell grep -l "explorer\|train_with_progress" notebooks/
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint .ci/constraints.txt
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install lab lab-instructor test test-browser notebooks release grade bench clean
+.PHONY: install lab lab-instructor check test test-browser notebooks release grade bench clean
 
 $(INSTALLED): pyproject.toml .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ lab: $(INSTALLED)
 	PYTHONPATH=$(abspath $(WORK_DIR)) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
 		--ServerApp.port=$(LAB_PORT) --ServerApp.root_dir=$(abspath $(WORK_DIR)) \
 		$(LAB_ROOT_OPTION) $(LAB_OPTIONS) $(abspath $(WORK_DIR))/notebooks/00_welcome.ipynb
+
+# Run check() on every graded function of the learner's working copy.
+check: $(INSTALLED)
+	@test -d $(WORK_DIR)/course_lib || { echo "error: no working copy in $(WORK_DIR); run make lab first" >&2; exit 2; }
+	cd $(WORK_DIR) && PYTHONPATH=$(abspath $(WORK_DIR)) $(abspath $(BIN))/python -c "from course_lib import check; check()"
 
 # Instructors open the source notebooks, which import the reference solutions.
 lab-instructor: $(INSTALLED)

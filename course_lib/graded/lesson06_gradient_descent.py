@@ -1,7 +1,5 @@
 r"""Lesson 06: gradient descent on the cross-entropy cost."""
 
-import numbers
-
 import numpy as np
 
 from course_lib import validation
