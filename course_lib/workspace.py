@@ -15,6 +15,11 @@ run, the one in WORK now and the one in the release now.
 - A file the learner deleted stays deleted until the release changes it.
 
 Files that are in WORK but not in the release are never touched.
+
+Each run logs one summary line at INFO level with the number of files in each
+of these groups, and one WARNING per edited file that got a new version beside
+it.  The line for each copied file is logged at DEBUG level, because a first
+run copies well over a thousand files.
 """
 
 import argparse
@@ -50,6 +55,9 @@ class WorkspaceReport:
         Release files copied into the working copy for the first time.
     updated : list of str
         Files the learner never edited, replaced by a newer release version.
+    kept : list of str
+        Files left as they were, because the release version did not change since
+        the last run, or the working copy already has it.
     restored : list of str
         Files the learner had deleted, written again because the release changed them.
     written_beside : list of tuple of str
@@ -61,6 +69,7 @@ class WorkspaceReport:
 
     added: list = field(default_factory=list)
     updated: list = field(default_factory=list)
+    kept: list = field(default_factory=list)
     restored: list = field(default_factory=list)
     written_beside: list = field(default_factory=list)
     failed: list = field(default_factory=list)
@@ -203,20 +212,25 @@ def sync_file(name, release_dir, work_dir, recorded_hash, report):
         if recorded_hash is None:
             copy_file(source, target)
             report.added.append(name)
-            LOGGER.info("added %s", name)
+            LOGGER.debug("added %s", name)
         elif recorded_hash != new_hash:
             copy_file(source, target)
             report.restored.append(name)
             LOGGER.info("wrote %s again: you had deleted it and the course has a new version", name)
+        else:
+            report.kept.append(name)
+            LOGGER.debug("left %s deleted: the course did not change it", name)
         return new_hash
 
     current_hash = file_sha256(target) if target.is_file() else None
     if current_hash == new_hash or (recorded_hash is not None and recorded_hash == new_hash):
+        report.kept.append(name)
+        LOGGER.debug("kept %s as it is", name)
         return new_hash
     if recorded_hash is not None and current_hash == recorded_hash:
         copy_file(source, target)
         report.updated.append(name)
-        LOGGER.info("updated %s to the course's new version", name)
+        LOGGER.debug("updated %s to the course's new version", name)
         return new_hash
 
     beside = updated_path(target, new_hash)
@@ -246,7 +260,8 @@ def update_workspace(release_dir, work_dir):
     Returns
     -------
     report : WorkspaceReport
-        The files added, updated, restored or written beside an edited file.
+        The files added, updated, kept, restored, written beside an edited
+        file, or not written because of an error.
 
     Raises
     ------
@@ -277,7 +292,23 @@ def update_workspace(release_dir, work_dir):
         "files": delivered,
     }
     write_json_atomically(work_dir / WORKSPACE_MANIFEST, manifest)
+    log_summary(work_dir, report)
     return report
+
+
+def log_summary(work_dir, report):
+    """Log one INFO line with the number of files in each group of ``report``."""
+    LOGGER.info(
+        "working copy %s: %d added, %d updated, %d kept as they were, %d restored, "
+        "%d new versions written beside edited files, %d not written because of errors",
+        work_dir,
+        len(report.added),
+        len(report.updated),
+        len(report.kept),
+        len(report.restored),
+        len(report.written_beside),
+        len(report.failed),
+    )
 
 
 def main(argv=None):
@@ -299,16 +330,6 @@ def main(argv=None):
     except WorkspaceError as error:
         LOGGER.error("%s", error)
         return 1
-
-    LOGGER.info(
-        "working copy %s: %d added, %d updated, %d restored, "
-        "%d new versions written beside edited files",
-        arguments.out,
-        len(report.added),
-        len(report.updated),
-        len(report.restored),
-        len(report.written_beside),
-    )
     return 1 if report.failed else 0
 
 

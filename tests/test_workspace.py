@@ -97,7 +97,7 @@ def test_workspace_create_in_empty_folder(tmp_path, release_dir):
 def test_workspace_rerun_same_release_changes_nothing(release_dir, work_dir):
     report = update_workspace(release_dir, work_dir)
 
-    assert report == workspace.WorkspaceReport()
+    assert report == workspace.WorkspaceReport(kept=sorted(FIRST_RELEASE))
     assert read_tree(work_dir) == FIRST_RELEASE
 
 
@@ -123,6 +123,43 @@ def test_workspace_rerun_logs_edited_file(tmp_path, work_dir, caplog):
 
     assert "kept your edited notebooks/02_sigmoid.ipynb" in caplog.text
     assert "notebooks/02_sigmoid.updated.ipynb" in caplog.text
+
+
+def test_workspace_create_logs_summary_at_info(tmp_path, release_dir, caplog):
+    with caplog.at_level(logging.INFO, logger="course_lib.workspace"):
+        update_workspace(release_dir, tmp_path / "work")
+
+    messages = [record.getMessage() for record in caplog.records]
+    summaries = [message for message in messages if "kept as they were" in message]
+    assert len(summaries) == 1
+    assert f"{len(FIRST_RELEASE)} added, 0 updated, 0 kept as they were" in summaries[0]
+    assert not any(name in message for message in messages for name in FIRST_RELEASE)
+
+
+def test_workspace_create_logs_files_at_debug(tmp_path, release_dir, caplog):
+    with caplog.at_level(logging.DEBUG, logger="course_lib.workspace"):
+        update_workspace(release_dir, tmp_path / "work")
+
+    debug_messages = [record.getMessage() for record in caplog.records if record.levelno == logging.DEBUG]
+    assert debug_messages == [f"added {name}" for name in sorted(FIRST_RELEASE)]
+
+
+def test_workspace_rerun_summary_counts_groups(tmp_path, work_dir, caplog):
+    (work_dir / SIGMOID_NOTEBOOK).write_text(EDITED_TEXT, encoding="utf-8")
+    changes = {
+        SIGMOID_NOTEBOOK: "v2\n",
+        "README.md": "# Course v2\n",
+        "notebooks/03_squared_error.ipynb": "lesson 3\n",
+    }
+
+    with caplog.at_level(logging.INFO, logger="course_lib.workspace"):
+        update_workspace(new_release(tmp_path, changes), work_dir)
+
+    expected = (
+        "1 added, 1 updated, 2 kept as they were, 0 restored, "
+        "1 new versions written beside edited files, 0 not written because of errors"
+    )
+    assert expected in caplog.text
 
 
 def test_workspace_rerun_edited_file_release_unchanged(tmp_path, release_dir, work_dir):
