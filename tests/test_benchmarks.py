@@ -262,9 +262,23 @@ def test_count_outcomes_full_and_below():
         "1 of 2 correct submissions at full marks, 1 of 1 mistaken ones below")
 
 
-@pytest.mark.parametrize("busy, expected", [(40.0, "busy only 40 %"), (80.0, "mostly computation")])
-def test_waiting_note_by_busy_share(busy, expected):
-    assert expected in bench_grading.waiting_note(Summary(busy, busy, busy, 1), 2)
+@pytest.mark.parametrize(
+    "timed, expected",
+    [([(10.0, 8.0, 0.1)], "busy only 40 %"), ([(10.0, 16.0, 0.1)], "busy 80 % of the time")],
+)
+def test_waiting_note_by_busy_share(monkeypatch, timed, expected):
+    monkeypatch.setattr(bench_grading.os, "cpu_count", lambda: 2)
+    assert expected in bench_grading.waiting_note(timed)
+
+
+def test_course_measurements_ratio_per_run():
+    measurements, import_ratio = bench_grading.course_measurements(
+        [(20.0, 10.0, 0.1), (30.0, 12.0, 0.1)], 100)
+    assert import_ratio.summary.median == pytest.approx(2.5)
+    assert import_ratio.summary.minimum == pytest.approx(2.0)
+    assert import_ratio.summary.maximum == pytest.approx(3.0)
+    assert import_ratio.verdict == "met"
+    assert import_ratio in measurements
 
 
 def test_run_all_failed_benchmark_reported(monkeypatch, tmp_path):
