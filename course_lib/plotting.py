@@ -1,9 +1,9 @@
 r"""Figures for the course notebooks.
 
 Every function draws with Matplotlib and returns the ``Figure`` without
-closing or showing it, so a notebook cell ends with ``;`` or ``plt.show()``
-and a test can inspect the axes.  Functions that draw a single panel accept
-``ax`` to draw into an existing ``Axes`` instead of a new figure.
+closing or showing it, so a notebook cell ends with ``plt.show()`` to display
+it once, and a test can inspect the axes.  Functions that draw a single panel
+accept ``ax`` to draw into an existing ``Axes`` instead of a new figure.
 
 Functions that plot a loss or cost mark the lowest point of each curve.
 When a curve keeps falling to the edge of the plotted range, the mark sits at
