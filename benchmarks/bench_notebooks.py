@@ -144,7 +144,7 @@ def measure_notebooks(quick):
     notes = [suite_note(paths, runs)]
     section = Section("notebooks", "5. The notebook suite under nbval, and check()",
                       measurements, notes)
-    section.tables.append(("Seconds per notebook, summed over its cells (kernel start included):",
+    section.tables.append(("Seconds per notebook, the times that pytest reports for its cells, summed:",
                            notebook_table(runs)))
     section.tables.append(("Seconds per `check(\"name\")` call, after the first:",
                            [Measurement(f"check(\"{name}\")", summarize(values), "s",
@@ -159,8 +159,9 @@ def suite_note(paths, runs):
     outcomes = "; ".join(", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
                          or "no closing line" for _, counts, _ in runs)
     failed = any(counts.get("failed") or counts.get("errors") for _, counts, _ in runs)
-    text = (f"Command: `{command}`, run {len(runs)} times from the repository root. "
-            f"Outcomes per run: {outcomes}.")
+    text = (f"Command: `{command}`, run from the repository root "
+            f"{'once' if len(runs) == 1 else f'{len(runs)} times'}. Outcomes per run: {outcomes}. "
+            f"The wall time includes pytest's start-up and the start of each notebook's kernel.")
     if failed:
         text += (" Some cells failed, so these times are for a suite that did not pass; a failed "
                  "cell can end a notebook's run early or add the time of a traceback.")

@@ -358,11 +358,11 @@ def gap_explanation(course_train, sklearn_train, course_test, sklearn_test, iter
             f"L-BFGS runs until it converges, while the course model stops after {iterations} "
             f"iterations of plain gradient descent: training accuracy {sklearn_train:.1%} against "
             f"{course_train:.1%}.")
-    if sklearn_train == 1.0:
+    if sklearn_train == 1.0 and course_test > sklearn_test:
         text += (" With no penalty, a training set that can be separated exactly, as the 100 % "
                  "training accuracy shows, lets the cost keep falling as the weights grow, so the "
-                 "converged model fits the training images more closely and generalizes worse; "
-                 "stopping early acts like a penalty on large weights.")
+                 "converged model fits the training images more closely and does worse on new "
+                 "ones; stopping early acts like a penalty on large weights.")
     return text
 
 
