@@ -219,7 +219,7 @@ def busy_share(timed):
 def course_measurements(timed, size):
     """Return the course grader's measurements and, separately, its ratio to a NumPy import.
 
-    ``timed`` holds one (wall seconds, CPU seconds, median import seconds)
+    ``timed`` contains one (wall seconds, CPU seconds, median import seconds)
     triple per grading run of a class of ``size``.
     """
     per_submission = [wall / size for wall, _, _ in timed]

@@ -7,9 +7,9 @@ Usage (from the repository root; ``make bench`` installs scikit-learn first)::
 Each benchmark measures the course's code next to what a user would
 otherwise use, or next to the hardware floor, as ratios taken in the same
 run, and reports medians of several runs with their minimum and maximum.
-A full run of every benchmark writes docs/benchmarks.md; ``--quick`` (tiny
-sizes, a smoke test) and ``--only`` write build/benchmarks.md instead, so
-a partial run never replaces the figures of record.
+A full run of every benchmark writes docs/benchmarks.md.  ``--quick`` (tiny
+sizes, a smoke test) and ``--only`` write build/benchmarks.md instead, so a
+partial run never replaces the figures of record.
 """
 
 import argparse
@@ -128,7 +128,7 @@ def collect_facts(argv, quick, started, load_before, seconds):
 def main(argv=None):
     """Run the selected benchmarks, write the Markdown report and print a summary.
 
-    Returns 0, or 1 when a benchmark failed; its section then says why.
+    Returns 0, or 1 when a benchmark failed, whose section then states the error.
     """
     argv = sys.argv[1:] if argv is None else argv
     arguments = parse_arguments(argv)
