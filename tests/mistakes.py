@@ -35,7 +35,7 @@ class Mistake:
         Name of the graded function that ``implementation`` replaces.
     hint_id : str
         Key of ``course_lib.checks.hints.HINTS`` that at least one failing
-        case must report.
+        case must report among its hints.
     implementation : callable
         The wrong implementation, with the graded function's signature.
     """
@@ -65,12 +65,20 @@ def scale_pixels_in_place(X):
     return X
 
 
+def scale_pixels_keeps_input_dtype(X):
+    return X / 255.0
+
+
 def initialize_flat_weights(n_x):
     return np.zeros(n_x), 0.0
 
 
 def initialize_bias_as_array(n_x):
     return np.zeros((n_x, 1)), np.zeros((1, 1))
+
+
+def initialize_bias_as_int(n_x):
+    return np.zeros((n_x, 1)), 0
 
 
 def linear_forward_without_bias(w, b, X):
@@ -206,6 +214,11 @@ def gradients_db_as_array(w, b, X, Y):
     return X @ dZ.T / m, np.sum(dZ, axis=1, keepdims=True) / m
 
 
+def gradients_without_transpose(w, b, X, Y):
+    m, dZ = gradients_parts(w, b, X, Y)
+    return X @ dZ / m, float(np.sum(dZ) / m)
+
+
 def gradients_without_bias(w, b, X, Y):
     m = X.shape[1]
     dZ = lesson02.sigmoid(w.T @ X) - Y
@@ -253,6 +266,18 @@ def descent_fixed_iterations(w, b, X, Y, learning_rate, num_iterations, record_e
     return w, b, costs
 
 
+def descent_records_after_update(w, b, X, Y, learning_rate, num_iterations, record_every=100):
+    w = np.array(w, dtype=np.float64)
+    costs = []
+    for iteration in range(num_iterations):
+        dw, db = lesson05.compute_gradients(w, b, X, Y)
+        w = w - learning_rate * dw
+        b = b - learning_rate * db
+        if iteration % record_every == 0:
+            costs.append(lesson05.compute_cost(w, b, X, Y))
+    return w, b, costs
+
+
 def descent_updates_caller_array(w, b, X, Y, learning_rate, num_iterations, record_every=100):
     costs = []
     for iteration in range(num_iterations):
@@ -293,6 +318,11 @@ def predict_boolean(w, b, X, threshold=0.5):
     return A >= threshold
 
 
+def predict_boolean_strict(w, b, X, threshold=0.5):
+    A = lesson07.predict_proba(w, b, X)
+    return A > threshold
+
+
 def accuracy_count(Y_pred, Y):
     return float(np.sum(Y_pred == Y))
 
@@ -301,8 +331,10 @@ MISTAKES = [
     Mistake("flatten_images", "flatten_without_transpose", flatten_reshape_without_transpose),
     Mistake("flatten_images", "flatten_without_transpose", flatten_examples_in_rows),
     Mistake("scale_pixels", "in_place_update", scale_pixels_in_place),
+    Mistake("scale_pixels", "wrong_dtype", scale_pixels_keeps_input_dtype),
     Mistake("initialize_parameters", "wrong_shape", initialize_flat_weights),
     Mistake("initialize_parameters", "array_instead_of_float", initialize_bias_as_array),
+    Mistake("initialize_parameters", "not_python_float", initialize_bias_as_int),
     Mistake("linear_forward", "missing_bias", linear_forward_without_bias),
     Mistake("linear_forward", "elementwise_product", linear_forward_elementwise),
     Mistake("linear_forward", "transposed_output", linear_forward_transposed),
@@ -325,14 +357,17 @@ MISTAKES = [
     Mistake("compute_gradients", "gradient_sign", gradients_wrong_sign),
     Mistake("compute_gradients", "array_instead_of_float", gradients_db_as_array),
     Mistake("compute_gradients", "missing_bias", gradients_without_bias),
+    Mistake("compute_gradients", "gradient_matmul_shapes", gradients_without_transpose),
     Mistake("gradient_descent", "gradient_sign", descent_gradient_ascent),
     Mistake("gradient_descent", "hardcoded_learning_rate", descent_fixed_learning_rate),
     Mistake("gradient_descent", "hardcoded_iterations", descent_fixed_iterations),
+    Mistake("gradient_descent", "cost_recorded_after_update", descent_records_after_update),
     Mistake("gradient_descent", "in_place_update", descent_updates_caller_array),
     Mistake("gradient_descent", "integer_truncation", descent_integer_copy),
     Mistake("predict_proba", "missing_activation", predict_proba_without_sigmoid),
     Mistake("predict", "predict_strict_threshold", predict_strict_threshold),
     Mistake("predict", "predict_ignores_threshold", predict_fixed_threshold),
     Mistake("predict", "wrong_dtype", predict_boolean),
+    Mistake("predict", "predict_strict_threshold", predict_boolean_strict),
     Mistake("accuracy", "missing_mean", accuracy_count),
 ]

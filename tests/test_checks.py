@@ -15,15 +15,21 @@ import sys
 import numpy as np
 import pytest
 
+import course_lib.checks
 import course_lib.graded as graded
 from course_lib.checks import check, run_checks, runner
 from course_lib.checks.cases import Case
 from course_lib.checks.compare import compare_outputs
-from course_lib.checks.hints import HINTS
+from course_lib.checks.hints import HINTS, find_hint
 from course_lib.checks.public_cases import PUBLIC_CASES
-from course_lib.checks.report import format_report
+from course_lib.checks.report import LABELS, format_case, format_report
 from course_lib.checks.specs import FUNCTION_NAMES, OUTPUT_NAMES
-from mistakes import MISTAKES
+from mistakes import (
+    MISTAKES,
+    predict_boolean_strict,
+    sigmoid_derivative_from_exp,
+    sigmoid_plain_exp,
+)
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -50,8 +56,16 @@ REQUIRED_HINTS = (
     "integer_truncation",
     "flatten_without_transpose",
     "array_instead_of_float",
+    "not_python_float",
     "wrong_shape",
+    "gradient_matmul_shapes",
+    "cost_recorded_after_update",
 )
+
+
+def hint_ids_of(results):
+    """Return the ids of every hint of the results that did not pass."""
+    return {hint_id for result in results if not result.passed for hint_id, _ in result.hints}
 
 
 def case_id(case):
@@ -240,6 +254,15 @@ def test_public_case_arguments_are_fresh(case):
     assert all(a is not b for a, b in zip(first, second) if isinstance(a, np.ndarray))
 
 
+def test_scale_pixels_public_float32_case():
+    assert any(
+        case.function == "scale_pixels"
+        and case.make_args()[0].dtype == np.float32
+        and case.expected.dtype == np.float64
+        for case in PUBLIC_CASES
+    )
+
+
 def test_reference_passes_every_case():
     results = run_checks()
     assert [result.description for result in results if not result.passed] == []
@@ -277,15 +300,16 @@ def test_mistake_fails_some_case(mistake):
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda mistake: mistake.name)
 def test_mistake_gets_its_own_hint(mistake):
     results = run_checks(mistake.function, implementations={mistake.function: mistake.implementation})
-    hint_ids = {result.hint_id for result in results if not result.passed}
-    assert mistake.hint_id in hint_ids
+    assert mistake.hint_id in hint_ids_of(results)
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda mistake: mistake.name)
 def test_mistake_hint_is_shown_in_report(mistake):
     results = run_checks(mistake.function, implementations={mistake.function: mistake.implementation})
-    hinted = [result for result in results if result.hint_id == mistake.hint_id]
-    assert f"hint: {hinted[0].hint}" in format_report(results)
+    advice = next(
+        advice for result in results for hint_id, advice in result.hints if hint_id == mistake.hint_id
+    )
+    assert f"hint: {advice}" in format_report(results)
 
 
 @pytest.mark.parametrize(
@@ -333,6 +357,80 @@ def test_stub_report_has_no_traceback():
         "sigmoid: not implemented yet\n"
         "    Implement sigmoid in course_lib/graded/lesson02_sigmoid.py."
     )
+
+
+def stub_linear_forward(w, b, X):
+    raise NotImplementedError("Implement linear_forward in course_lib/graded/lesson01_linear_model.py.")
+
+
+def stub_compute_cost(w, b, X, Y):
+    raise NotImplementedError(
+        "Implement compute_cost in course_lib/graded/lesson05_cost_and_gradients.py."
+    )
+
+
+def test_dependency_stub_status_not_implemented():
+    results = run_checks("compute_cost", implementations={"linear_forward": stub_linear_forward})
+    assert {result.status for result in results} == {"not implemented"}
+
+
+def test_dependency_stub_names_blocking_function():
+    results = run_checks("compute_cost", implementations={"linear_forward": stub_linear_forward})
+    assert {result.blocked_by for result in results} == {"linear_forward"}
+
+
+def test_dependency_stub_report_cannot_run_yet():
+    results = run_checks("compute_cost", implementations={"linear_forward": stub_linear_forward})
+    assert format_report(results).splitlines() == [
+        "compute_cost: cannot run yet",
+        "    compute_cost calls linear_forward, which is not implemented yet.",
+        "    Implement linear_forward in course_lib/graded/lesson01_linear_model.py.",
+    ]
+
+
+def test_own_stub_reported_before_dependency_stub():
+    implementations = {"linear_forward": stub_linear_forward, "compute_cost": stub_compute_cost}
+    report = format_report(run_checks("compute_cost", implementations=implementations))
+    assert report.splitlines()[:2] == [
+        "compute_cost: not implemented yet",
+        "    Implement compute_cost in course_lib/graded/lesson05_cost_and_gradients.py.",
+    ]
+
+
+def test_own_stub_has_no_blocking_function():
+    results = run_checks("sigmoid", implementations={"sigmoid": stub_sigmoid})
+    assert {result.blocked_by for result in results} == {None}
+
+
+def test_dependency_stub_on_some_cases_labelled():
+    results = run_checks("gradient_descent", implementations={"compute_cost": stub_compute_cost})
+    lines = format_report(results).splitlines()
+    assert lines[0] == "gradient_descent: 1 of 5 cases passed"
+    assert "  NOT IMPLEMENTED  worked example, learning_rate 0.009, 100 iterations" in lines
+    assert "          gradient_descent calls compute_cost, which is not implemented yet." in lines
+
+
+@pytest.mark.parametrize(
+    ("status", "line"),
+    [
+        ("passed", "  passed  z = 0"),
+        ("failed", "  FAILED  z = 0"),
+        ("error", "  ERROR   z = 0"),
+        ("not implemented", "  NOT IMPLEMENTED  z = 0"),
+    ],
+)
+def test_case_line_label_per_status(status, line):
+    result = runner.CaseResult("sigmoid", "z = 0", status, "")
+    assert format_case(result, details=False) == [line]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [*(f"``{label}``" for label in LABELS.values()),
+     "``NAME: not implemented yet``", "``NAME: cannot run yet``"],
+)
+def test_package_docstring_lists_report_words(words):
+    assert words in course_lib.checks.__doc__
 
 
 def dividing_sigmoid(z):
@@ -454,6 +552,47 @@ def test_mutation_gets_in_place_hint():
 def test_mutation_cannot_change_later_cases():
     run_checks(implementations={"linear_forward": mutating_linear_forward})
     assert all(result.passed for result in run_checks())
+
+
+def double_exp_sigmoid(z):
+    first = 1 / (1 + np.exp(-np.asarray(z)))
+    second = 1 / (1 + np.exp(-np.asarray(z)))
+    return (first + second) / 2
+
+
+def test_repeated_warning_reported_once():
+    result = run_checks("sigmoid", implementations={"sigmoid": double_exp_sigmoid})[2]
+    problems = [line for line in result.message.splitlines() if line.startswith("problem: raised")]
+    assert problems == ["problem: raised RuntimeWarning: overflow encountered in exp"]
+
+
+def test_overflow_in_called_sigmoid_says_fix_sigmoid():
+    results = run_checks("sigmoid_derivative", implementations={"sigmoid": sigmoid_plain_exp})
+    assert results[2].hint == (
+        'The overflow happened inside sigmoid, which sigmoid_derivative calls. Fix sigmoid '
+        'first (check("sigmoid") shows its overflow case), then check sigmoid_derivative again.'
+    )
+
+
+def test_overflow_in_own_code_says_call_sigmoid():
+    results = run_checks(
+        "sigmoid_derivative", implementations={"sigmoid_derivative": sigmoid_derivative_from_exp}
+    )
+    assert results[2].hint.endswith(" Call your sigmoid function for this instead of np.exp.")
+
+
+def test_overflow_of_unknown_origin_names_both_fixes():
+    case = next(case for case in PUBLIC_CASES if case.function == "sigmoid_derivative"
+                and "overflow" in case.description)
+    observation = runner.Observation(
+        "sigmoid_derivative", case, arguments={"z": case.make_args()[0]}, got=case.expected,
+        warnings=("RuntimeWarning: overflow encountered in exp",),
+    )
+    hint_id, advice = find_hint(observation)
+    assert advice.endswith(
+        "If sigmoid_derivative already calls sigmoid, the overflow comes from sigmoid: "
+        "fix sigmoid first."
+    )
 
 
 def test_overflow_warning_is_captured_not_raised():
@@ -602,6 +741,41 @@ def test_report_lists_every_passing_case():
     ]
 
 
+def test_report_all_functions_passed_case_one_line():
+    lines = format_report(run_checks()).splitlines()
+    start = lines.index("sigmoid: all 5 cases passed")
+    assert lines[start + 1 : start + 7] == [
+        "  passed  z = 0 gives exactly 0.5",
+        "  passed  z = -1, 0 and 2 in an array of shape (1, 3)",
+        "  passed  z = -1000 and 1000 give 0 and 1 without overflow",
+        "  passed  float32 input gives float32 output",
+        "  passed  integer input of shape (2,)",
+        "",
+    ]
+
+
+def test_report_all_functions_details_only_not_passed():
+    results = run_checks(implementations={"linear_forward": without_bias})
+    lines = format_report(results).splitlines()
+    inputs_lines = [line for line in lines if line.strip().startswith("inputs: ")]
+    assert len(inputs_lines) == sum(not result.passed for result in results)
+
+
+def test_report_all_functions_shows_failing_details():
+    results = run_checks(implementations={"linear_forward": without_bias})
+    lines = format_report(results).splitlines()
+    start = lines.index("linear_forward: 0 of 4 cases passed")
+    assert lines[start + 1 : start + 3] == [
+        "  FAILED  worked example with b = 2",
+        "          inputs: w of shape (2, 1) (float64), b = 2.0, X of shape (2, 3) (float64)",
+    ]
+
+
+def test_check_all_prints_no_passing_details(capsys):
+    check()
+    assert "inputs: " not in capsys.readouterr().out
+
+
 def test_report_counts_failed_cases():
     results = run_checks("linear_forward", implementations={"linear_forward": without_bias})
     assert format_report(results).splitlines()[0] == "linear_forward: 0 of 4 cases passed"
@@ -622,6 +796,31 @@ def test_report_same_between_runs():
     assert first == second
 
 
+def test_boolean_strict_predict_gets_both_hints():
+    results = run_checks("predict", implementations={"predict": predict_boolean_strict})
+    assert [hint_id for hint_id, _ in results[1].hints] == ["wrong_dtype", "predict_strict_threshold"]
+
+
+def test_boolean_strict_predict_report_shows_both_hints():
+    results = run_checks("predict", implementations={"predict": predict_boolean_strict})
+    hint_lines = "\n".join(f"          hint: {advice}" for _, advice in results[1].hints)
+    assert hint_lines in format_report(results)
+
+
+def test_boolean_strict_predict_reports_values():
+    result = run_checks("predict", implementations={"predict": predict_boolean_strict})[1]
+    assert result.message.splitlines()[-2:] == [
+        "problem: Y_pred has dtype bool, expected int64",
+        "problem: Y_pred differs in 3 of 3 entries, by up to 1 at index (0, 0)",
+    ]
+
+
+def test_matmul_error_stays_error_status():
+    gradients = next(m for m in MISTAKES if m.name == "gradients_without_transpose")
+    result = run_checks("compute_gradients", implementations={"compute_gradients": gradients.implementation})[0]
+    assert result.status == "error"
+
+
 def test_check_prints_report_and_returns_none(capsys):
     returned = check("accuracy")
     assert returned is None
@@ -634,12 +833,23 @@ def test_check_prints_report_and_returns_none(capsys):
         (0.5, 0.5, "s", []),
         (0.5 + 1e-7, 0.5, "s", []),
         (0.5 + 1e-5, 0.5, "s", ["s differs from the expected value by 1e-05"]),
-        (np.float32(0.5), 0.5, "s", []),
+        (np.float64(0.5), 0.5, "s", []),
+        (np.float32(0.5), 0.5, "s", ["s is a numpy float32, expected a Python float"]),
+        (0, 0.0, "b", ["b is a Python int, expected a Python float"]),
+        (np.int64(2), 1.0, "cost", ["cost is a numpy int64, expected a Python float",
+                                    "cost differs from the expected value by 1"]),
+        (True, 1.0, "accuracy", ["accuracy is a Python bool, expected a Python float"]),
         (np.array(0.5), 0.5, "cost", ["cost is an ndarray of shape () and dtype float64, expected a Python float"]),
+        (np.array([[0.4]]), 0.5, "db", ["db is an ndarray of shape (1, 1) and dtype float64, expected a Python float",
+                                        "db differs from the expected value by 0.1"]),
+        (np.zeros(2), 0.0, "db", ["db is an ndarray of shape (2,) and dtype float64, expected a Python float"]),
         (None, 0.5, "cost", ["cost is None, expected a Python float"]),
         (np.zeros(2), np.zeros((1, 2)), "Z", ["Z has shape (2,), expected (1, 2)"]),
         (np.zeros((1, 2), np.float32), np.zeros((1, 2)), "Z", ["Z has dtype float32, expected float64"]),
         (np.zeros((1, 2), np.int32), np.zeros((1, 2), np.int64), "Y_pred", []),
+        (np.array([[True, False]]), np.ones((1, 2), np.int64), "Y_pred",
+         ["Y_pred has dtype bool, expected int64", "Y_pred differs in 1 of 2 entries, by up to 1 at index (0, 1)"]),
+        (np.array([["a", "b"]]), np.zeros((1, 2)), "Z", ["Z has dtype <U1, expected float64"]),
         ([0.0, 1.0], np.zeros((1, 2)), "Z", ["Z is a list of length 2, expected an ndarray of shape (1, 2)"]),
         (np.array([[np.nan]]), np.zeros((1, 1)), "A", ["A contains nan or inf"]),
         ((np.zeros((1, 1)), 0.0), (np.zeros((1, 1)), 0.0), ("w", "b"), []),

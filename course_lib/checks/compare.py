@@ -1,12 +1,18 @@
 """Compare a function's output with an expected value and describe every difference.
 
 The expected values of the cases are Python floats (for a returned float),
-lists of floats (for ``costs``), NumPy arrays, or tuples of those.
+lists of floats (for ``costs``), NumPy arrays, or tuples of those.  Where the
+expected value is a Python float, the output must be one too (``np.float64``
+is a subclass of ``float`` and counts).  A wrong type or dtype does not hide
+wrong values: numeric values are compared after conversion as well.
 """
 
 import numbers
 
 import numpy as np
+
+# dtype kinds whose values convert to float64 without error: bool, int, uint, float.
+NUMERIC_KINDS = "biuf"
 
 
 def is_real_scalar(value):
@@ -16,6 +22,11 @@ def is_real_scalar(value):
         and not isinstance(value, (bool, np.bool_))
         and not isinstance(value, np.ndarray)
     )
+
+
+def is_python_float(value):
+    """Return True for a Python float, including ``np.float64``, which subclasses it."""
+    return isinstance(value, float)
 
 
 def output_items(value, output_names):
@@ -91,10 +102,26 @@ def compare_value(got, expected, name, rtol, atol):
         return compare_array(got, expected, name, rtol, atol)
     if isinstance(expected, list):
         return compare_list(got, expected, name, rtol, atol)
+    return compare_float(got, expected, name, rtol, atol)
 
-    if not is_real_scalar(got):
-        return [f"{name} is {describe_type(got)}, expected a Python float"]
-    return compare_numbers(np.float64(got), np.float64(expected), name, rtol, atol)
+
+def compare_float(got, expected, name, rtol, atol):
+    """Compare an output that must be a Python float: its type, then its value.
+
+    An int, another NumPy scalar type or a one-element numeric array fails
+    for its type, and its value is compared too.
+    """
+    if is_python_float(got):
+        return compare_numbers(np.float64(got), np.float64(expected), name, rtol, atol)
+
+    problems = [f"{name} is {describe_type(got)}, expected a Python float"]
+    if is_real_scalar(got):
+        value = got
+    elif isinstance(got, np.ndarray) and got.size == 1 and got.dtype.kind in NUMERIC_KINDS:
+        value = got.item()
+    else:
+        return problems
+    return problems + compare_numbers(np.float64(value), np.float64(expected), name, rtol, atol)
 
 
 def compare_list(got, expected, name, rtol, atol):
@@ -117,9 +144,13 @@ def compare_array(got, expected, name, rtol, atol):
         return [f"{name} is {describe_type(got)}, expected an ndarray of shape {expected.shape}"]
     if got.shape != expected.shape:
         return [f"{name} has shape {got.shape}, expected {expected.shape}"]
+    problems = []
     if not dtype_matches(got.dtype, expected.dtype):
-        return [f"{name} has dtype {got.dtype}, expected {expected.dtype}"]
-    return compare_numbers(got.astype(np.float64), expected.astype(np.float64), name, rtol, atol)
+        problems.append(f"{name} has dtype {got.dtype}, expected {expected.dtype}")
+        if got.dtype.kind not in NUMERIC_KINDS:
+            return problems
+    values = compare_numbers(got.astype(np.float64), expected.astype(np.float64), name, rtol, atol)
+    return problems + values
 
 
 def dtype_matches(got_dtype, expected_dtype):

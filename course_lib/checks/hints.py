@@ -4,15 +4,24 @@ Each detector looks at one ``Observation`` of ``course_lib.checks.runner``
 (the inputs, the output, the expected output, warnings, error and modified
 inputs) and returns the advice for its mistake, or None.  Detectors run in
 the order of ``DETECTORS`` and the first match wins, so the specific ones
-come before the general ones.
+come before the general ones.  A wrong dtype is the one exception: its hint
+does not hide a mistake in the values, which ``find_hints`` looks for in the
+output converted to the expected dtype.
 """
 
+import dataclasses
 import logging
 
 import numpy as np
 
 from course_lib.checks import specs
-from course_lib.checks.compare import is_real_scalar, output_items, outputs_match
+from course_lib.checks.compare import (
+    NUMERIC_KINDS,
+    is_python_float,
+    is_real_scalar,
+    output_items,
+    outputs_match,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -28,6 +37,9 @@ HINTS = {
     "predict_ignores_threshold": "the threshold parameter ignored",
     "returned_none": "nothing returned",
     "array_instead_of_float": "an array returned where a float is expected",
+    "not_python_float": "an int or another number type returned where a Python float is expected",
+    "gradient_matmul_shapes": "X @ dZ without .T, whose shapes do not fit",
+    "cost_recorded_after_update": "the cost recorded after the update instead of before",
     "elementwise_product": "* used instead of a matrix product",
     "flatten_without_transpose": "images flattened without the transpose",
     "transposed_output": "the output is transposed",
@@ -57,6 +69,32 @@ def find_hint(observation, observations=()):
         two cases are compared (a hard-coded learning rate).
     """
     detectors = ERROR_DETECTORS if observation.error is not None else DETECTORS
+    return first_match(detectors, observation, observations)
+
+
+def find_hints(observation, observations=()):
+    """Return the ``(hint_id, advice)`` pairs of the recognised mistakes, the first one first.
+
+    This is ``find_hint`` plus, when the first mistake is a wrong dtype, the
+    first mistake found in the output converted to the expected dtype: a
+    ``predict`` that returns booleans and compares with ``>`` gets both hints.
+    Takes the same parameters as ``find_hint`` and returns an empty list when
+    no mistake is recognised.
+    """
+    found = find_hint(observation, observations)
+    if found is None:
+        return []
+    if found[0] != "wrong_dtype":
+        return [found]
+
+    converted = dataclasses.replace(observation, got=converted_to_expected_dtype(observation))
+    value_detectors = [entry for entry in DETECTORS if entry[0] not in DTYPE_HINTS]
+    value_hint = first_match(value_detectors, converted, observations)
+    return [found] if value_hint is None else [found, value_hint]
+
+
+def first_match(detectors, observation, observations):
+    """Return ``(hint_id, advice)`` of the first detector that matches, or None."""
     for hint_id, detector in detectors:
         try:
             advice = detector(observation, observations)
@@ -66,6 +104,28 @@ def find_hint(observation, observations=()):
         if advice:
             return hint_id, advice
     return None
+
+
+def converted_to_expected_dtype(observation):
+    """Return the output with each numeric array of the expected shape cast to the expected dtype."""
+    names = specs.OUTPUT_NAMES[observation.function]
+    items = compared_outputs(observation)
+    if not items:
+        return observation.got
+
+    converted = []
+    for _, got, expected in items:
+        if (
+            isinstance(got, np.ndarray)
+            and isinstance(expected, np.ndarray)
+            and got.shape == expected.shape
+            and got.dtype.kind in NUMERIC_KINDS
+        ):
+            # Casting rounds or overflows silently here: only the values matter.
+            with np.errstate(all="ignore"):
+                got = got.astype(expected.dtype)
+        converted.append(got)
+    return converted[0] if isinstance(names, str) else tuple(converted)
 
 
 def compared_outputs(observation):
@@ -112,6 +172,21 @@ def all_close(got, expected, case):
     return bool(np.all(np.isclose(got, expected, rtol=case.rtol, atol=case.atol)))
 
 
+def detect_gradient_matmul_shapes(observation, observations):
+    """Detect the matrix product X @ dZ without .T, which NumPy rejects in compute_gradients."""
+    error = observation.error
+    if observation.function != "compute_gradients" or not isinstance(error, ValueError):
+        return None
+    text = str(error)
+    if "matmul" not in text and "not aligned" not in text:
+        return None
+    return (
+        "A matrix product failed because its inner dimensions differ. dZ = A - Y has shape "
+        "(1, m), which does not fit X of shape (n_x, m) in X @ dZ. Transpose it: X @ dZ.T "
+        "gives (n_x, 1), the shape of dw, and dw = X @ dZ.T / m."
+    )
+
+
 def detect_integer_casting_error(observation, observations):
     """Detect an in-place float update of an integer array, which NumPy rejects."""
     error = observation.error
@@ -155,17 +230,54 @@ def detect_in_place_update(observation, observations):
 
 
 def detect_exp_overflow(observation, observations):
-    """Detect an overflow warning, which np.exp raises for z below about -709."""
-    if not any("overflow" in warning for warning in observation.warnings):
+    """Detect an overflow warning, which np.exp raises for z below about -709.
+
+    The advice depends on where the overflow happened: in the function's own
+    code, or in a graded function that it calls, such as the student's sigmoid.
+    """
+    function = observation.function
+    origins = [
+        overflow_origin(observation, index)
+        for index, warning in enumerate(observation.warnings)
+        if "overflow" in warning
+    ]
+    if not origins:
         return None
+
+    callees = [origin for origin in origins if origin not in (None, function)]
+    if callees:
+        return (
+            f"The overflow happened inside {callees[0]}, which {function} calls. Fix "
+            f"{callees[0]} first (check(\"{callees[0]}\") shows its overflow case), then "
+            f"check {function} again."
+        )
+    if function == "compute_cost":
+        return (
+            "np.exp overflowed: e^1000 is too large for a float. Compute the losses with "
+            "np.logaddexp(0, -Z) and np.logaddexp(0, Z), as the Notes of the compute_cost "
+            "docstring explain."
+        )
+
     advice = (
         "np.exp overflowed: for z = -1000, e^(-z) = e^1000 is too large for a float "
         "(the limit is near z = -709). Use only e^(-|z|), which is at most 1, and choose the "
         "formula by the sign of z, as the Notes of the sigmoid docstring explain."
     )
-    if observation.function == "sigmoid":
+    if function == "sigmoid":
         return advice
-    return advice + " Call your sigmoid function for this instead of np.exp."
+    if all(origin == function for origin in origins):
+        return advice + " Call your sigmoid function for this instead of np.exp."
+    return advice + (
+        f" Call your sigmoid function for this instead of np.exp. If {function} already "
+        f"calls sigmoid, the overflow comes from sigmoid: fix sigmoid first."
+    )
+
+
+def overflow_origin(observation, index):
+    """Return the graded function that raised warning ``index``, or None where unknown."""
+    if index < len(observation.warning_origins):
+        return observation.warning_origins[index]
+    return None
 
 
 def detect_log_of_zero(observation, observations):
@@ -230,10 +342,43 @@ def detect_array_instead_of_float(observation, observations):
         if isinstance(expected, float) and isinstance(got, np.ndarray):
             return (
                 f"{name} is an ndarray of shape {got.shape}, but must be a Python float. "
-                f"Convert the single value with float(...), for example "
-                f"`{name} = float(np.sum(...) / m)`, or use np.sum without axis and keepdims."
+                f"{array_to_float_fix(observation.function, name)}"
             )
     return None
+
+
+def array_to_float_fix(function, name):
+    """Return how to turn the array output ``name`` of ``function`` into a Python float."""
+    if function == "initialize_parameters":
+        return "Return the float 0.0: write `b = 0.0`."
+    if function == "gradient_descent":
+        return (
+            "b stays a float when db is one, so check that compute_gradients returns db as "
+            "a Python float, or convert the result with `b = float(b)`."
+        )
+    return (
+        f"Convert the single value with float(...), for example "
+        f"`{name} = float(np.sum(...) / m)`, or use np.sum without axis and keepdims."
+    )
+
+
+def detect_not_python_float(observation, observations):
+    """Detect an int or another number type where a Python float is expected (b, cost, db)."""
+    for name, got, expected in compared_outputs(observation):
+        if is_python_float(expected) and is_real_scalar(got) and not is_python_float(got):
+            return (
+                f"{name} is a {type(got).__module__.replace('builtins', 'Python')} "
+                f"{type(got).__name__}, but the docstring promises a Python float. Return a "
+                f"float: {float_example(observation.function, name)}."
+            )
+    return None
+
+
+def float_example(function, name):
+    """Return an example of how to make output ``name`` of ``function`` a Python float."""
+    if function == "initialize_parameters":
+        return "write `b = 0.0` instead of `b = 0`"
+    return f"convert the value with float(...), for example `{name} = float({name})`"
 
 
 def detect_outer_product(observation, observations):
@@ -353,6 +498,12 @@ def detect_wrong_dtype(observation, observations):
             return (
                 f"{name} has dtype {got.dtype}, but must hold the integers 0 and 1: convert it "
                 f"with .astype(np.int64)."
+            )
+        if observation.function == "scale_pixels" and got.dtype != expected.dtype:
+            return (
+                f"{name} has dtype {got.dtype}, but scaled pixels are always float64, "
+                f"whatever the input dtype: `X / 255` keeps float32 input in float32. "
+                f"Convert first, `X.astype(np.float64) / 255.0`."
             )
         if np.issubdtype(expected.dtype, np.floating) and got.dtype != expected.dtype:
             return (
@@ -509,6 +660,23 @@ def detect_missing_activation(observation, observations):
     return None
 
 
+def detect_cost_recorded_after_update(observation, observations):
+    """Detect costs shifted by one: costs[i] equals the expected costs[i + 1]."""
+    if observation.function != "gradient_descent":
+        return None
+    costs = as_float_array(observation.got[2])
+    expected_costs = np.asarray(observation.case.expected[2], dtype=np.float64)
+    if costs is None or np.ndim(costs) != 1 or len(costs) != len(expected_costs):
+        return None
+    if len(costs) < 2 or not all_close(costs[:-1], expected_costs[1:], observation.case):
+        return None
+    return (
+        "costs[i] equals the expected costs[i + 1], so each cost was recorded after the update "
+        "instead of before it. Record compute_cost(w, b, X, Y) at the start of the loop body, "
+        "before w and b change, so that costs[0] is the cost of the starting w and b."
+    )
+
+
 def detect_hardcoded_iterations(observation, observations):
     """Detect a number of recorded costs that does not fit num_iterations and record_every."""
     if observation.function != "gradient_descent":
@@ -614,6 +782,7 @@ DETECTORS = [
     ("returned_none", detect_returned_none),
     ("outer_product_broadcast", detect_outer_product),
     ("array_instead_of_float", detect_array_instead_of_float),
+    ("not_python_float", detect_not_python_float),
     ("elementwise_product", detect_elementwise_product),
     ("flatten_without_transpose", detect_flatten_without_transpose),
     ("transposed_output", detect_transposed_output),
@@ -622,6 +791,7 @@ DETECTORS = [
     ("bias_gradient_not_averaged", detect_bias_gradient_not_averaged),
     ("missing_mean", detect_missing_mean),
     ("gradient_sign", detect_gradient_sign),
+    ("cost_recorded_after_update", detect_cost_recorded_after_update),
     ("loss_sign", detect_loss_sign),
     ("missing_bias", detect_missing_bias),
     ("squared_error_missing_half", detect_squared_error_missing_half),
@@ -632,5 +802,11 @@ DETECTORS = [
     ("hardcoded_learning_rate", detect_hardcoded_learning_rate),
 ]
 
+# Hints about the dtype alone; find_hints looks past them for a mistake in the values.
+DTYPE_HINTS = ("wrong_dtype", "integer_truncation")
+
 # A call that raised has no output, so only the exception is evidence.
-ERROR_DETECTORS = [("integer_truncation", detect_integer_casting_error)]
+ERROR_DETECTORS = [
+    ("integer_truncation", detect_integer_casting_error),
+    ("gradient_matmul_shapes", detect_gradient_matmul_shapes),
+]

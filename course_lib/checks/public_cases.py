@@ -83,6 +83,12 @@ SCALE_CASES = [
         fresh(np.array([[0.0, 127.5, 255.0]])),
         expected=np.array([[0.0, 0.5, 1.0]]),
     ),
+    Case(
+        "scale_pixels",
+        "float32 pixels give float64 output",
+        fresh(np.array([[255.0, 51.0], [127.5, 0.0]], dtype=np.float32)),
+        expected=np.array([[1.0, 0.2], [0.5, 0.0]]),
+    ),
 ]
 
 INITIALIZE_CASES = [

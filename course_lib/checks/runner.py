@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from course_lib.checks import hints, specs
+from course_lib.checks import hints, origins, specs
 from course_lib.checks.compare import compare_outputs, describe_type
 from course_lib.checks.public_cases import PUBLIC_CASES
 
@@ -52,27 +52,39 @@ class CaseResult:
         One of "passed", "failed", "not implemented" and "error".
     message : str
         Inputs, got, expected and tolerance (or the error), one per line.
-    hint : str or None
-        Advice for a recognised mistake, else None.
-    hint_id : str or None
-        Identifier of the recognised mistake, a key of ``hints.HINTS``.
+    hints : tuple of (str, str)
+        ``(hint_id, advice)`` for each recognised mistake, the most specific
+        first; ``hint_id`` is a key of ``hints.HINTS``.  Empty for most cases.
     fix_first : tuple of str
         Graded functions that this function calls and that fail their own
         cases, in course order: fixing them first may fix this one.
+    blocked_by : str or None
+        For a "not implemented" case, the graded function whose stub raised
+        the ``NotImplementedError`` when it is not this function itself.
     """
 
     function: str
     description: str
     status: str
     message: str
-    hint: str | None = None
-    hint_id: str | None = None
+    hints: tuple = ()
     fix_first: tuple = ()
+    blocked_by: str | None = None
 
     @property
     def passed(self):
         """True when the case passed."""
         return self.status == PASSED
+
+    @property
+    def hint(self):
+        """The advice of the first recognised mistake, or None."""
+        return self.hints[0][1] if self.hints else None
+
+    @property
+    def hint_id(self):
+        """The identifier of the first recognised mistake, or None."""
+        return self.hints[0][0] if self.hints else None
 
 
 @dataclass
@@ -81,7 +93,10 @@ class Observation:
 
     ``arguments`` maps parameter names to copies of the inputs taken before
     the call, so a function that modifies its inputs does not hide what it
-    received.
+    received.  ``raised_in`` names the graded function whose code raised
+    ``error``, and ``warning_origins`` the graded function that raised each
+    entry of ``warnings``.  Both are None (or empty) where that is unknown,
+    as in the grader, which receives only the texts.
     """
 
     function: str
@@ -93,6 +108,8 @@ class Observation:
     mutated: tuple = ()
     printed: str = ""
     problems: list = field(default_factory=list)
+    raised_in: str | None = None
+    warning_origins: tuple = ()
 
 
 def resolve_names(names):
@@ -265,8 +282,9 @@ def relative_path(filename):
 def isolated_call():
     """Capture output and warnings and restore the global random state around a call.
 
-    Yields a dict that receives "printed" (str) and "warnings" (tuple of str)
-    when the block ends.
+    Yields a dict that receives "printed" (str), "warnings" (tuple of str)
+    and "warning_locations" (tuple of (filename, line), one per warning) when
+    the block ends.
     """
     record = {}
     numpy_state = np.random.get_state()
@@ -283,10 +301,14 @@ def isolated_call():
         np.random.set_state(numpy_state)
         random.setstate(python_state)
         record["printed"] = output.getvalue()
+        runtime_warnings = [
+            warning for warning in caught if issubclass(warning.category, RuntimeWarning)
+        ]
         record["warnings"] = tuple(
-            f"{warning.category.__name__}: {warning.message}"
-            for warning in caught
-            if issubclass(warning.category, RuntimeWarning)
+            f"{warning.category.__name__}: {warning.message}" for warning in runtime_warnings
+        )
+        record["warning_locations"] = tuple(
+            (warning.filename, warning.lineno) for warning in runtime_warnings
         )
 
 
@@ -330,6 +352,14 @@ def run_case(name, function, case):
     observation.warnings = record["warnings"]
     observation.mutated = find_mutated(arguments, args, kwargs, name)
 
+    functions = origins.current_graded_functions(name, function)
+    if observation.error is not None:
+        observation.raised_in = origins.function_raising(observation.error, functions)
+    observation.warning_origins = tuple(
+        origins.function_at(filename, line, functions)
+        for filename, line in record["warning_locations"]
+    )
+
     if observation.error is None:
         observation.problems = find_problems(name, case, observation)
     return observation
@@ -341,10 +371,11 @@ def find_problems(name, case, observation):
         problems = compare_outputs(
             observation.got, case.expected, specs.OUTPUT_NAMES[name], case.rtol, case.atol
         )
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:
         problems = [f"the output could not be compared: {error}"]
     problems += [f"modified its input {parameter} in place" for parameter in observation.mutated]
-    problems += [f"raised {warning}" for warning in observation.warnings]
+    # A warning raised on every loop iteration is reported once.
+    problems += [f"raised {warning}" for warning in dict.fromkeys(observation.warnings)]
     return problems
 
 
@@ -355,6 +386,15 @@ def status_of(observation):
     if observation.error is not None:
         return ERROR
     return FAILED if observation.problems else PASSED
+
+
+def blocking_function(observation):
+    """Return the graded function whose stub stopped this case, when it is another one, else None."""
+    if not isinstance(observation.error, NotImplementedError):
+        return None
+    if observation.raised_in in (None, observation.function):
+        return None
+    return observation.raised_in
 
 
 def run_function(name, function, cases):
@@ -372,6 +412,7 @@ def run_function(name, function, cases):
             description=case.description,
             status=status_of(observation),
             message="",
+            blocked_by=blocking_function(observation),
         )
         pairs.append((result, observation))
 
@@ -382,14 +423,11 @@ def run_function(name, function, cases):
 
 
 def add_hints(pairs):
-    """Attach a hint to every failed or errored case whose output matches a known mistake."""
+    """Attach the hints of the known mistakes that each failed or errored case matches."""
     observations = [observation for _, observation in pairs]
     for result, observation in pairs:
-        if result.status not in (FAILED, ERROR):
-            continue
-        found = hints.find_hint(observation, observations)
-        if found is not None:
-            result.hint_id, result.hint = found
+        if result.status in (FAILED, ERROR):
+            result.hints = tuple(hints.find_hints(observation, observations))
 
 
 def import_error_results(name, cases, error_text):
@@ -491,7 +529,13 @@ def add_fix_first(results):
 def format_message(result, observation):
     """Build the multi-line message of a case: inputs, then the outcome."""
     if result.status == NOT_IMPLEMENTED:
-        return str(observation.error)
+        blocker = blocking_function(observation)
+        if blocker is None:
+            return str(observation.error)
+        return (
+            f"{observation.function} calls {blocker}, which is not implemented yet.\n"
+            f"{observation.error}"
+        )
 
     lines = [f"inputs: {describe_arguments(observation.arguments)}"]
     if result.status == ERROR:
