@@ -961,6 +961,18 @@ def test_hidden_mismatch_names_category_only(got, expected):
     assert find_mismatch(got, sigmoid_case()) == expected
 
 
+@pytest.mark.parametrize("got", [1, np.float32(0.5), np.array([[0.5]])],
+                         ids=["int", "float32", "array"])
+def test_hidden_mismatch_float_output_wrong_type(got):
+    case = Case("compute_cost", "a cost", lambda: (), expected=0.5)
+    assert find_mismatch(got, case) == "cost has the wrong type"
+
+
+def test_hidden_mismatch_float64_output_none():
+    case = Case("compute_cost", "a cost", lambda: (), expected=0.5)
+    assert find_mismatch(np.float64(0.5), case) is None
+
+
 def test_hidden_mismatch_within_tolerance_none():
     case = sigmoid_case()
     assert find_mismatch(case.expected * (1 + 1e-9), case) is None

@@ -9,7 +9,7 @@ shapes and values of the inputs.
 import numpy as np
 
 from course_lib.checks import specs
-from course_lib.checks.compare import dtype_matches, is_real_scalar, output_items
+from course_lib.checks.compare import dtype_matches, is_python_float, is_real_scalar, output_items
 from course_lib.checks.runner import NOT_IMPLEMENTED, PASSED
 from course_lib.grading import wire
 
@@ -96,7 +96,7 @@ def value_mismatch(got, expected, case):
             return "has the wrong type"
         if len(got) != len(expected):
             return "has the wrong number of entries"
-    elif not is_real_scalar(got):
+    elif not is_python_float(got):
         return "has the wrong type"
     return values_mismatch(got, expected, case)
 
