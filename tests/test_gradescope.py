@@ -83,11 +83,65 @@ def test_bundle_has_course_package(bundle):
     assert not [name for name in names if "__pycache__" in name]
 
 
-def test_bundle_requirements_list_numpy(bundle):
+def test_bundle_requirements_only_numpy(bundle):
     with zipfile.ZipFile(bundle) as archive:
         lines = archive.read("requirements.txt").decode().splitlines()
-    assert any(line.startswith("numpy") for line in lines)
-    assert not [line for line in lines if "extra ==" in line]
+    assert len(lines) == 1
+    assert lines[0].startswith("numpy")
+
+
+def test_bundle_package_init_is_lazy(bundle):
+    with zipfile.ZipFile(bundle) as archive:
+        text = archive.read("course_lib/__init__.py").decode()
+    assert "import course_lib.dataset" not in text
+    assert "from course_lib" not in text
+    assert "'load_cup_dataset': ('course_lib.dataset', 'load_cup_dataset')" in text
+
+
+def fake_command(folder, name, script):
+    """Write an executable shell script ``name`` into ``folder``."""
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(0o755)
+
+
+@pytest.mark.parametrize("python_script, code, message", [
+    ('[ "$1" = "--version" ] && echo "Python 3.8.10"\n'
+     '[ "$1" = "-c" ] && exit 1\nexit 0\n', 1,
+     "error: the autograder needs Python 3.10 or newer, but python3 is Python 3.8.10."),
+    ("exit 0\n", 0, ""),
+])
+def test_setup_checks_python_version(tmp_path, bundle, python_script, code, message):
+    source = tmp_path / "source"
+    unpack(bundle, source)
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    fake_command(fake_bin, "apt-get", "exit 0\n")
+    fake_command(fake_bin, "python3", python_script)
+    script = (source / "setup.sh").read_text().replace("/autograder/source", str(source))
+    environment = {**os.environ, "PATH": f"{fake_bin}:/usr/bin:/bin"}
+    completed = subprocess.run(["bash", "-c", script], env=environment, capture_output=True,
+                               text=True, timeout=60)
+    assert completed.returncode == code
+    assert message in completed.stderr
+
+
+def test_bundle_rejects_unusable_memory(tmp_path, capsys):
+    out = tmp_path / "autograder.zip"
+    assert gradescope.main(["--out", str(out), "--memory", "10"]) == 2
+    assert "Raise --memory (now 10 MiB, default 1024 MiB)" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("timeout, warned", [(30.0, False), (45.0, True)])
+def test_run_time_warning(caplog, timeout, warned):
+    gradescope.warn_about_run_time(runner.Limits(timeout_seconds=timeout))
+    assert ("more than Gradescope's default limit of 600 s" in caplog.text) is warned
+
+
+def test_worst_case_seconds():
+    expected = len(specs.FUNCTION_NAMES) * 30 + runner.WORKER_MARGIN_SECONDS + 30
+    assert gradescope.worst_case_seconds(runner.Limits(timeout_seconds=30)) == expected
 
 
 def test_bundle_stores_limits(bundle):
@@ -153,8 +207,45 @@ def test_empty_upload_explained(autograder_root):
     assert code == 0
     assert results["score"] == 0.0
     assert results["output"].startswith("Your submission could not be graded: the folder "
-                                        "contains no files.")
+                                        "contains no files; upload your work again.")
+    assert "the student" not in results["output"]
     assert len(results["tests"]) == len(specs.FUNCTION_NAMES)
+
+
+BLOCKER = """\
+import sys
+from pathlib import Path
+
+OPTIONAL = {"PIL", "matplotlib", "ipywidgets", "IPython", "nbformat"}
+
+
+class BlockOptionalPackages:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in OPTIONAL:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, BlockOptionalPackages())
+Path(__file__).with_name("active").write_text("yes")
+"""
+
+
+def test_grading_needs_only_numpy(autograder_root, tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(BLOCKER)
+    for path in GRADED_DIR.glob("lesson*.py"):
+        (autograder_root / "submission" / path.name).write_bytes(path.read_bytes())
+    environment = {**os.environ, "COURSE_AUTOGRADER_ROOT": str(autograder_root),
+                   "COURSE_AUTOGRADER_PYTHON": sys.executable, "TMPDIR": str(tmp_path),
+                   "PYTHONPATH": str(blocker)}
+    completed = subprocess.run(["bash", str(autograder_root / "source" / "run_autograder")],
+                               env=environment, capture_output=True, text=True, timeout=300)
+    assert (blocker / "active").exists()
+    assert completed.returncode == 0, completed.stderr
+    results = json.loads((autograder_root / "results" / "results.json").read_text())
+    assert results["score"] == MAX_SCORE
 
 
 def test_read_limits_default_without_config(tmp_path):

@@ -12,7 +12,9 @@ import ast
 import csv
 import dataclasses
 import inspect
+import io
 import json
+import logging
 import os
 import signal
 import socket
@@ -31,7 +33,7 @@ import pytest
 from course_lib.checks import specs
 from course_lib.checks.cases import Case
 from course_lib.grading import case_table, cli, grader, wire
-from course_lib.grading.feedback import find_mismatch
+from course_lib.grading.feedback import find_mismatch, join_names, render_function
 from course_lib.grading.gradebook import (
     ResultsFolder,
     ResultsLocked,
@@ -47,6 +49,7 @@ from course_lib.grading.submissions import (
     load_submission,
     safe_file_name,
 )
+from course_lib.solution_markers import BEGIN_SOLUTION, strip_solutions
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -284,6 +287,26 @@ def hostile_submissions(root, out, server_port):
                     body='raise ValueError(f"LEAK {X.tolist()} {w.tolist()}")\n')
 
 
+def make_stub_submission(root, student):
+    """Create a submission with every solution region replaced by the student release's stub."""
+    graded = copy_reference(root / student)
+    for path in graded.glob("lesson*.py"):
+        path.write_text(strip_solutions(path.read_text(), f"course_lib/graded/{path.name}"))
+
+
+def usual_submissions(root):
+    """Create submissions that students make without meaning harm: imports, stubs, loose files."""
+    make_submission(root, "imports_plotting", "predict",
+                    appended="from course_lib.plotting import show_images\n")
+    make_submission(root, "imports_grading", "squared_error_loss",
+                    appended="import course_lib.grading.hidden_cases\n")
+    make_stub_submission(root, "all_stubs")
+    loose = root / "loose_files" / "my work"
+    loose.mkdir(parents=True)
+    for path in sorted(GRADED_DIR.glob("lesson*.py")):
+        (loose / path.name).write_bytes(path.read_bytes())
+
+
 @pytest.fixture(scope="module")
 def class_run(tmp_path_factory):
     """Grade one class of reference, mistaken and hostile submissions; return the folders."""
@@ -296,6 +319,7 @@ def class_run(tmp_path_factory):
     for mistake in selected_mistakes():
         make_submission(root, f"mistake_{mistake.name}", mistake.function,
                         appended=mistake_code(mistake))
+    usual_submissions(root)
     server = LoopbackServer()
     try:
         hostile_submissions(root, out, server.port)
@@ -386,6 +410,57 @@ def test_memory_bomb_rest_graded(class_run):
     assert full_marks_except(record, lost) == []
 
 
+def test_memory_bomb_dependent_says_fix_first(class_run):
+    text = (class_run.out / "feedback" / "memory_bomb.md").read_text()
+    section = text.split("## gradient_descent:")[1].split("\n## ")[0]
+    assert "No case counted: ran out of memory" in section
+    assert ("This function calls compute_gradients, which also lost points: fixing "
+            "compute_gradients first may fix this function too.") in section
+
+
+def test_course_module_import_full_marks(class_run):
+    record = read_record(class_run.out, "imports_plotting")
+    assert record["total"] == record["max_total"]
+
+
+def test_grading_module_import_named(class_run):
+    entry = function_entry(read_record(class_run.out, "imports_grading"), "squared_error_loss")
+    assert entry["outcome"] == "import_error"
+    assert "the module 'course_lib.grading' is not available to the grader" in entry["reason"]
+
+
+def test_grading_module_import_rest_graded(class_run):
+    record = read_record(class_run.out, "imports_grading")
+    assert full_marks_except(record, {"squared_error_loss"}) == []
+
+
+def test_all_stubs_one_line_per_function(class_run):
+    text = (class_run.out / "feedback" / "all_stubs.md").read_text()
+    sections = text.split("\n## ")[1:]
+    assert len(sections) == len(specs.FUNCTION_NAMES)
+    for section in sections:
+        body = [line for line in section.split("\n\nGraded at")[0].splitlines()[1:] if line]
+        assert len(body) == 1, section
+        assert body[0].startswith("Not implemented yet (")
+
+
+def test_all_stubs_message_once(class_run):
+    text = (class_run.out / "feedback" / "all_stubs.md").read_text()
+    assert text.count("Implement sigmoid in course_lib/graded/lesson02_sigmoid.py") == 1
+
+
+def test_all_stubs_score_zero(class_run):
+    record = read_record(class_run.out, "all_stubs")
+    assert record["status"] == "graded"
+    assert record["total"] == 0
+
+
+def test_loose_files_full_marks(class_run):
+    record = read_record(class_run.out, "loose_files")
+    assert record["status"] == "graded"
+    assert record["total"] == record["max_total"]
+
+
 def test_printing_loop_hits_output_limit(class_run):
     entry = function_entry(read_record(class_run.out, "printing_loop"), "squared_error_loss")
     assert entry["points"] == 0
@@ -419,11 +494,24 @@ def test_printing_loop_rest_graded(class_run):
      "import_error"),
     ({"outcome": "finished", "exit_code": 0}, [{"event": "missing_function"}],
      "missing_function"),
+    ({"outcome": "finished", "exit_code": 0},
+     [{"event": "import_error", "type": "MemoryError", "builtin_base": "MemoryError"}],
+     "memory_limit"),
 ])
 def test_run_problem_outcomes(envelope, events, expected):
     problem = grader.find_run_problem(envelope, events, "course_lib/graded/x.py",
                                       grader.runner.Limits())
     assert problem[0] == expected
+
+
+def test_import_error_names_missing_module():
+    event = {"event": "import_error", "type": "ModuleNotFoundError", "module_name": "matplotlib",
+             "message": "No module named 'matplotlib'", "file": "course_lib/plotting.py",
+             "line": 17}
+    reason = grader.describe_import_error("course_lib/graded/lesson07_classifier.py", event)
+    assert reason.startswith("importing course_lib/graded/lesson07_classifier.py failed because "
+                             "the module 'matplotlib' is not available to the grader "
+                             "(course_lib/plotting.py, line 17)")
 
 
 def test_run_problem_none_when_done():
@@ -561,26 +649,70 @@ def test_sandbox_runs_as_nobody_without_network(class_run):
     assert isolation["filesystem"] is True
 
 
-@pytest.fixture
-def small_class(tmp_path):
-    """A class with one valid submission, one empty folder and one stray file."""
-    root = tmp_path / "submissions"
+def build_small_class(base):
+    """Create the small class under ``base``; return its SUBMISSIONS and RESULTS folders.
+
+    SUBMISSIONS contains one valid submission, one empty folder, one
+    corrupt zip file and one stray file.
+    """
+    root = base / "submissions"
     root.mkdir()
     make_submission(root, "alice")
     (root / "bob").mkdir()
+    (root / "carol.zip").write_bytes(b"PK\x03\x04 not really a zip file")
     (root / "notes.txt").write_text("not a submission")
-    return root, tmp_path / "results"
+    return root, base / "results"
 
 
-def test_small_class_rows(small_class):
-    root, out = small_class
-    assert cli.main([str(root), "--out", str(out)] + FAST_LIMITS) == 0
+@pytest.fixture
+def small_class(tmp_path):
+    """The small class, for tests that grade it and then change it."""
+    return build_small_class(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def small_class_run(tmp_path_factory):
+    """Grade the small class once for the tests that only read the results."""
+    root, out = build_small_class(tmp_path_factory.mktemp("small"))
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("course_lib")
+    logger.addHandler(handler)
+    try:
+        exit_code = cli.main([str(root), "--out", str(out)] + FAST_LIMITS)
+    finally:
+        logger.removeHandler(handler)
+    return types.SimpleNamespace(root=root, out=out, exit_code=exit_code, log=stream.getvalue())
+
+
+def test_small_class_rows(small_class_run):
+    out = small_class_run.out
+    assert small_class_run.exit_code == 0
     rows = {row["student"]: row for row in read_gradebook(out)}
+    assert sorted(rows) == ["alice", "bob", "carol"]
     assert float(rows["alice"]["total"]) == sum(grader.POINTS.values())
     assert rows["bob"]["status"] == "empty"
-    assert rows["bob"]["note"] == "the folder contains no files"
-    assert rows["notes.txt"]["status"] == "invalid"
-    assert rows["notes.txt"]["note"] == "notes.txt is neither a folder nor a .zip file"
+    assert rows["bob"]["note"] == ("the folder contains no files; ask the student to upload "
+                                   "their work again")
+    assert rows["carol"]["status"] == "invalid"
+    assert rows["carol"]["note"].startswith("carol.zip is not a valid zip file")
+
+
+def test_small_class_skips_stray_file(small_class_run):
+    assert "Skipping notes.txt in SUBMISSIONS: it is neither a folder nor a .zip file" in (
+        small_class_run.log)
+    assert not (small_class_run.out / "records" / "notes.txt.json").exists()
+
+
+@pytest.mark.parametrize("student, expected", [
+    ("bob", "the folder contains no files; upload your work again."),
+    ("carol", "create the zip file again and upload it."),
+])
+def test_feedback_addresses_student(small_class_run, student, expected):
+    text = (small_class_run.out / "feedback" / f"{student}.md").read_text()
+    assert "Your submission could not be graded" in text
+    assert expected in text
+    assert "the student" not in text
 
 
 def test_small_class_rerun_skips(small_class, caplog):
@@ -593,6 +725,19 @@ def test_small_class_rerun_skips(small_class, caplog):
     assert (out / "records" / "alice.json").read_bytes() == before
 
 
+def test_fixed_submission_graded_again(small_class, caplog):
+    root, out = small_class
+    cli.main([str(root), "--out", str(out)] + FAST_LIMITS)
+    (root / "carol.zip").unlink()
+    make_submission(root, "carol")
+    caplog.set_level("INFO")
+    assert cli.main([str(root), "--out", str(out)] + FAST_LIMITS) == 0
+    assert "carol: the submission changed since it was found invalid" in caplog.text
+    assert read_record(out, "carol")["total"] == sum(grader.POINTS.values())
+    assert read_record(out, "bob")["status"] == "empty"
+    assert [path.suffix for path in sorted((out / "history").iterdir())] == [".json", ".md"]
+
+
 def test_regrade_keeps_history(small_class):
     root, out = small_class
     cli.main([str(root), "--out", str(out)] + FAST_LIMITS)
@@ -601,6 +746,64 @@ def test_regrade_keeps_history(small_class):
     history = sorted((out / "history").iterdir())
     assert [path.suffix for path in history] == [".json", ".md"]
     assert history[0].read_bytes() == before
+    assert history[0].stem == history[1].stem
+
+
+def test_rerun_warns_other_limits(small_class, caplog):
+    root, out = small_class
+    cli.main([str(root), "--out", str(out)] + FAST_LIMITS)
+    caplog.set_level("INFO")
+    cli.main([str(root), "--out", str(out), "--timeout", "20"])
+    assert "1 of the students already in" in caplog.text
+    assert "graded with other limits than this run's (--timeout 20 " in caplog.text
+
+
+def test_rerun_logs_departed_students(small_class, caplog):
+    root, out = small_class
+    cli.main([str(root), "--out", str(out)] + FAST_LIMITS)
+    (root / "carol.zip").unlink()
+    caplog.set_level("INFO")
+    cli.main([str(root), "--out", str(out)] + FAST_LIMITS)
+    assert ("1 student in the gradebook is no longer in SUBMISSIONS, so their rows come from "
+            "earlier runs: carol") in caplog.text
+    assert "carol" in [row["student"] for row in read_gradebook(out)]
+
+
+def test_gradebook_log_singular(tmp_path, caplog):
+    root = tmp_path / "submissions"
+    root.mkdir()
+    (root / "bob").mkdir()
+    caplog.set_level("INFO")
+    cli.main([str(root), "--out", str(tmp_path / "results")] + FAST_LIMITS)
+    assert "Gradebook with 1 student written to" in caplog.text
+
+
+def test_unusable_memory_limit_rejected(small_class, capsys):
+    root, out = small_class
+    assert cli.main([str(root), "--out", str(out), "--memory", "10"]) == 2
+    error = capsys.readouterr().err
+    assert "The reference solution loses points under these limits" in error
+    assert "Raise --memory (now 10 MiB, default 1024 MiB)" in error
+    assert list((out / "records").glob("*.json")) == []
+
+
+def test_changed_cases_warning_quotes_name(tmp_path, caplog):
+    root = tmp_path / "submissions"
+    make_submission(root, "Jane Doe")
+    results = ResultsFolder(tmp_path / "results")
+    results.prepare()
+    try:
+        (submission,) = discover_submissions(root)
+        record = {"student": "Jane Doe", "file_name": submission.file_name, "status": "graded",
+                  "message": "", "total": 17.0, "max_total": 17.0, "points": {},
+                  "functions": [], "graded_at": "now", "cases_sha256": "0" * 64,
+                  "submission_sha256": load_submission(submission).sha256}
+        results.save(record)
+        table = types.SimpleNamespace(sha256="1" * 64)
+        assert cli.already_graded(submission, results, table) is True
+    finally:
+        results.release()
+    assert "use --regrade 'Jane Doe' to use the current one" in caplog.text
 
 
 def test_regrade_unknown_student_rejected(small_class, capsys):
@@ -610,13 +813,12 @@ def test_regrade_unknown_student_rejected(small_class, capsys):
         capsys.readouterr().err)
 
 
-def grade_in_subprocess(root, out, scratch, *options):
+def grade_in_subprocess(root, out, scratch, *options, stderr=subprocess.DEVNULL):
     """Start the grade command in a child process whose temporary files go to ``scratch``."""
     command = [sys.executable, "-m", "course_lib", "grade", str(root), "--out", str(out),
                "--jobs", "2", *options]
     environment = {**os.environ, "TMPDIR": str(scratch)}
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=environment)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, env=environment)
 
 
 def test_killed_run_resumes_grading_each_once(tmp_path):
@@ -649,9 +851,12 @@ def test_interrupted_run_stops_workers(tmp_path):
     root.mkdir()
     scratch.mkdir()
     make_submission(root, "looping", "sigmoid", body="while True:\n    pass\n")
-    process = grade_in_subprocess(root, out, scratch, "--timeout", "60", "--cpu-time", "60")
+    log_path = tmp_path / "grade.log"
+    with open(log_path, "w") as log:
+        process = grade_in_subprocess(root, out, scratch, "--timeout", "60", "--cpu-time", "60",
+                                      stderr=log)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list(scratch.iterdir()):
+    while time.monotonic() < deadline and "earns full marks" not in log_path.read_text():
         time.sleep(0.02)
     time.sleep(1)
 
@@ -659,6 +864,10 @@ def test_interrupted_run_stops_workers(tmp_path):
     assert process.wait(timeout=20) == 130
     assert list((out / "records").glob("*.json")) == []
     assert list(scratch.iterdir()) == []
+    log = log_path.read_text()
+    assert "Interrupted: stopping the running workers" in log
+    assert "ERROR" not in log
+    assert log.split("to grade the remaining students\n")[1] == ""
 
 
 def write_zip(path, entries):
@@ -763,22 +972,75 @@ def test_folder_without_graded_files_invalid(tmp_path):
     loaded = load_single(tmp_path / "alice")
     assert loaded.status == INVALID
     assert loaded.message.startswith("no graded file was found")
+    assert "found 1 file and no Python file: README.md" in loaded.message
+
+
+def test_missing_graded_files_lists_python_files(tmp_path):
+    write_zip(tmp_path / "alice.zip", {"work/lesson1.py": b"", "work/Lesson01.py": b"",
+                                       "work/notes.md": b""})
+    loaded = load_single(tmp_path / "alice.zip")
+    assert loaded.status == INVALID
+    assert "found 2 Python files: work/Lesson01.py, work/lesson1.py" in loaded.message
 
 
 def test_duplicate_submissions_invalid(tmp_path):
     copy_reference(tmp_path / "alice")
     write_zip(tmp_path / "alice.zip", reference_entries())
     (submission,) = discover_submissions(tmp_path)
-    assert load_submission(submission).message == (
-        "alice and alice.zip are both submissions of alice; keep only one")
+    loaded = load_submission(submission)
+    assert loaded.message == "alice and alice.zip are both submissions of alice; keep only one"
+    assert loaded.student_message.startswith("two submissions were found for you")
 
 
-def test_flat_files_need_option(tmp_path):
-    write_zip(tmp_path / "alice.zip", {path.name: path.read_bytes()
+@pytest.mark.parametrize("prefix", ["", "course-main/", "deep/Downloads/course-main/"])
+def test_zip_graded_folder_any_depth(tmp_path, prefix):
+    write_zip(tmp_path / "alice.zip", reference_entries(prefix))
+    loaded = load_single(tmp_path / "alice.zip")
+    assert loaded.status == OK
+    assert sorted(loaded.files) == sorted(path.name for path in GRADED_DIR.glob("lesson*.py"))
+
+
+@pytest.mark.parametrize("prefix", ["", "my work/", "a/b/c/"])
+def test_loose_graded_files_accepted(tmp_path, prefix):
+    write_zip(tmp_path / "alice.zip", {f"{prefix}{path.name}": path.read_bytes()
                                        for path in GRADED_DIR.glob("lesson*.py")})
+    loaded = load_single(tmp_path / "alice.zip")
+    assert loaded.status == OK
+    assert len(loaded.files) == len(specs.GRADED_MODULES)
+
+
+def test_two_graded_folders_named(tmp_path):
+    entries = {**reference_entries("old/"), **reference_entries("new/course/")}
+    write_zip(tmp_path / "alice.zip", entries)
+    loaded = load_single(tmp_path / "alice.zip")
+    assert loaded.status == INVALID
+    assert loaded.message.startswith("graded files were found in 2 folders: "
+                                     "new/course/course_lib/graded/, old/course_lib/graded/;")
+
+
+def test_graded_folder_wins_over_loose(tmp_path):
+    entries = {**reference_entries("release/"), "lesson02_sigmoid.py": b"broken("}
+    write_zip(tmp_path / "alice.zip", entries)
+    loaded = load_single(tmp_path / "alice.zip")
+    assert loaded.status == OK
+    assert loaded.files["lesson02_sigmoid.py"] == (GRADED_DIR / "lesson02_sigmoid.py").read_bytes()
+
+
+def test_other_archive_explained(tmp_path):
+    (tmp_path / "alice.tar.gz").write_bytes(b"not read")
     (submission,) = discover_submissions(tmp_path)
-    assert load_submission(submission).status == INVALID
-    assert load_submission(submission, flat_files_allowed=True).status == OK
+    loaded = load_submission(submission)
+    assert submission.student == "alice"
+    assert loaded.status == INVALID
+    assert loaded.student_message == ("alice.tar.gz is a .tar.gz archive, but the grader reads "
+                                      "only folders and .zip files; upload your work again as a "
+                                      ".zip file")
+
+
+def test_stray_file_not_a_submission(tmp_path, caplog):
+    (tmp_path / "notes.txt").write_text("grading notes")
+    assert discover_submissions(tmp_path) == []
+    assert "Skipping notes.txt in SUBMISSIONS" in caplog.text
 
 
 @pytest.mark.parametrize("student, expected", [
@@ -828,6 +1090,35 @@ def test_missing_submissions_rejected(tmp_path, capsys):
     assert "SUBMISSIONS must be an existing folder" in capsys.readouterr().err
 
 
+def test_out_existing_file_rejected(tmp_path, capsys):
+    (tmp_path / "submissions").mkdir()
+    (tmp_path / "grades.csv").write_text("keep me")
+    code = cli.main([str(tmp_path / "submissions"), "--out", str(tmp_path / "grades.csv")])
+    assert code == 2
+    assert "is a file, but RESULTS must be a folder" in capsys.readouterr().err
+    assert (tmp_path / "grades.csv").read_text() == "keep me"
+
+
+def test_out_below_file_rejected(tmp_path, capsys):
+    (tmp_path / "submissions").mkdir()
+    (tmp_path / "grades.csv").write_text("keep me")
+    code = cli.main([str(tmp_path / "submissions"), "--out", str(tmp_path / "grades.csv" / "x")])
+    assert code == 2
+    assert "cannot create the results folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("layout", ["course_lib/graded/lesson02_sigmoid.py",
+                                    ".course-release.json", "lesson02_sigmoid.py"])
+def test_single_submission_as_submissions_rejected(tmp_path, capsys, layout):
+    student = tmp_path / "submissions" / "alice"
+    (student / layout).parent.mkdir(parents=True)
+    (student / layout).write_text("")
+    assert cli.main([str(student), "--out", str(tmp_path / "results")]) == 2
+    error = capsys.readouterr().err
+    assert "looks like one student's submission" in error
+    assert f"for example {tmp_path / 'submissions'}." in error
+
+
 @pytest.mark.parametrize("option", ["--timeout", "--cpu-time", "--memory", "--max-output",
                                     "--jobs"])
 def test_limits_must_be_positive(tmp_path, capsys, option):
@@ -870,6 +1161,68 @@ def test_gradebook_rebuilt_from_records(tmp_path):
     rows = read_gradebook(tmp_path)
     assert [(row["student"], row["total"], row["sigmoid"]) for row in rows] == [
         ("alice", "17.0", "1.0"), ("bob", "3.0", "1.0")]
+
+
+def test_sandbox_files_leave_out_instructor_code():
+    paths = sorted(grader.support_files())
+    generated = {"course_lib/__init__.py", "course_lib/graded/__init__.py"}
+    assert [path for path in paths if path.startswith("course_lib/graded/")] == [
+        "course_lib/graded/__init__.py"]
+    for excluded in ("course_lib/grading/", "course_lib/instructor/", "course_lib/release.py",
+                     "course_lib/solution_markers.py"):
+        assert [path for path in paths if path.startswith(excluded)] == []
+    assert all(BEGIN_SOLUTION.encode() not in grader.support_files()[path]
+               for path in set(paths) - generated)
+
+
+def test_sandbox_files_follow_release_rules():
+    release = pytest.importorskip("course_lib.release")
+    paths = grader.support_files()
+    for excluded in release.INSTRUCTOR_ONLY_PATHS:
+        assert [path for path in paths if path == excluded or path.startswith(excluded + "/")] == []
+
+
+def test_sandbox_files_include_course_modules():
+    paths = grader.support_files()
+    for module in ("validation", "gradient_check", "plotting", "checks/specs", "dataset/layout"):
+        assert f"course_lib/{module}.py" in paths
+
+
+def test_lazy_package_exports_names():
+    namespace = {}
+    exec(grader.support_files()["course_lib/__init__.py"].decode(), namespace)
+    assert namespace["MODULE_OF"]["check"] == ("course_lib.checks", "check")
+    assert namespace["MODULE_OF"]["sigmoid"] == ("course_lib.graded.lesson02_sigmoid", "sigmoid")
+    assert "GRADED_FUNCTIONS" not in namespace["MODULE_OF"]
+
+
+@pytest.mark.parametrize("names, expected", [
+    ((), ""),
+    (("sigmoid",), "sigmoid"),
+    (("sigmoid", "compute_cost"), "sigmoid and compute_cost"),
+    (("a", "b", "c"), "a, b and c"),
+])
+def test_join_names(names, expected):
+    assert join_names(names) == expected
+
+
+def stopped_function(outcome, fix_first):
+    """Return a function entry of a record that a limit stopped."""
+    return {"function": "predict_proba", "points": 0.0, "max_points": 1.0, "outcome": outcome,
+            "reason": "stopped after 10 s, the time limit for one function", "cases": [],
+            "fix_first": list(fix_first)}
+
+
+def test_stopped_function_says_fix_first():
+    text = "\n".join(render_function(stopped_function("timeout", ["linear_forward", "sigmoid"])))
+    assert "No case counted: stopped after 10 s" in text
+    assert ("This function calls linear_forward and sigmoid, which also lost points: fixing "
+            "linear_forward and sigmoid first may fix this function too.") in text
+
+
+def test_stopped_function_without_dependency():
+    text = "\n".join(render_function(stopped_function("timeout", [])))
+    assert "fixing" not in text
 
 
 def test_hidden_cases_leave_expected_empty():

@@ -9,15 +9,25 @@ import concurrent.futures
 import difflib
 import logging
 import os
+import shlex
 import shutil
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 from course_lib.grading import case_table, runner
 from course_lib.grading.gradebook import ResultsFolder, ResultsLocked
+from course_lib.grading.preflight import check_reference
 from course_lib.grading.records import grade_submission
-from course_lib.grading.submissions import discover_submissions, is_inside, load_submission
+from course_lib.grading.submissions import (
+    GRADED_LOOSE,
+    content_sha256,
+    discover_submissions,
+    is_inside,
+    load_submission,
+)
+from course_lib.workspace import RELEASE_MARKER
 
 LOGGER = logging.getLogger(__name__)
 
@@ -25,6 +35,8 @@ COURSE_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_FOLDERS = ("course_lib", "notebooks", "tests", "docs", "assets", "benchmarks", ".git",
                   ".venv")
 STOPPED_OUTCOMES = ("ran", "not_implemented")
+# Statuses of a record that a rerun grades again once the submission's content changed.
+FIXABLE_STATUSES = ("empty", "invalid")
 
 
 class UsageError(ValueError):
@@ -72,7 +84,8 @@ def build_parser():
         prog="python -m course_lib grade",
         description="Grade every submission in SUBMISSIONS (one folder or .zip file per "
                     "student) and write a gradebook, feedback files and records to RESULTS. "
-                    "A rerun skips students who already have a record.",
+                    "A rerun skips students who already have a record, unless their "
+                    "submission was empty or invalid and has changed since.",
     )
     parser.add_argument("submissions", metavar="SUBMISSIONS", type=Path,
                         help="folder with one folder or .zip file per student")
@@ -96,12 +109,17 @@ def check_folders(submissions, out):
     Raises
     ------
     UsageError
-        If SUBMISSIONS is not a folder, RESULTS and SUBMISSIONS overlap,
-        RESULTS is inside the course's source, or either contains the course.
+        If SUBMISSIONS is not a folder or looks like one student's
+        submission, RESULTS is an existing file, RESULTS and SUBMISSIONS
+        overlap, RESULTS is inside the course's source, or either contains
+        the course.
     """
     submissions, out = submissions.resolve(), out.resolve()
     if not submissions.is_dir():
         raise UsageError(f"SUBMISSIONS must be an existing folder, got {submissions}.")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, but RESULTS must be a folder (created if "
+                         f"missing). Choose another path, for example {out.parent / 'results'}.")
     if is_inside(out, submissions) or is_inside(submissions, out):
         raise UsageError(
             f"--out {out} and SUBMISSIONS {submissions} overlap; the grader never writes "
@@ -118,7 +136,24 @@ def check_folders(submissions, out):
                 f"--out {out} is inside the course source ({COURSE_ROOT / name}). "
                 f"Use a folder outside it, for example {COURSE_ROOT / 'results'}."
             )
+    found = single_submission_sign(submissions)
+    if found:
+        raise UsageError(
+            f"SUBMISSIONS {submissions} looks like one student's submission (it contains "
+            f"{found}). Pass the folder that holds one folder or .zip file per student, for "
+            f"example {submissions.parent}."
+        )
     return submissions, out
+
+
+def single_submission_sign(folder):
+    """Return what makes ``folder`` look like one submission instead of a class, or None."""
+    if (folder / "course_lib" / "graded").is_dir():
+        return "course_lib/graded/"
+    if (folder / RELEASE_MARKER).exists():
+        return RELEASE_MARKER
+    loose = sorted(path.name for path in folder.iterdir() if GRADED_LOOSE.match(path.name))
+    return loose[0] if loose else None
 
 
 def check_regrade_names(names, submissions):
@@ -153,6 +188,10 @@ def main(argv=None):
     except ResultsLocked as error:
         sys.stderr.write(f"error: {error}\n")
         return 2
+    except OSError as error:
+        sys.stderr.write(f"error: cannot create the results folder {out}: {error}. Choose "
+                         f"another --out folder.\n")
+        return 2
     try:
         return grade_class(arguments, submissions, submissions_root, results)
     except KeyboardInterrupt:
@@ -164,25 +203,69 @@ def main(argv=None):
 def grade_class(arguments, submissions, submissions_root, results):
     """Grade the pending submissions in parallel, save each record, rebuild the gradebook."""
     table = case_table.build_case_table()
+    limits = limits_from(arguments)
     regrade = set(arguments.regrade)
     pending = [submission for submission in submissions
                if arguments.regrade_all or submission.student in regrade
                or not already_graded(submission, results, table)]
     LOGGER.info("%d submissions in %s: %d to grade, %d already graded", len(submissions),
                 submissions_root, len(pending), len(submissions) - len(pending))
+    warn_other_limits(submissions, pending, results, limits)
 
     scratch_dir = make_scratch_dir()
-    limits = limits_from(arguments)
     hidden = tuple(str(path) for path in (COURSE_ROOT, results.root, submissions_root))
     settings = runner.SandboxSettings(limits, hidden, scratch_dir)
+    runner.clear_stop_request()
     try:
+        problem = check_reference(table, settings) if pending else None
+        if problem:
+            sys.stderr.write(f"error: {problem}\n")
+            return 2
         errors = run_pool(pending, table, settings, results, arguments.jobs)
     finally:
         shutil.rmtree(scratch_dir, ignore_errors=True)
 
     rows = results.rebuild_gradebook()
-    LOGGER.info("Gradebook with %d students written to %s", rows, results.gradebook)
+    LOGGER.info("Gradebook with %d %s written to %s", rows, "student" if rows == 1 else "students",
+                results.gradebook)
+    log_departed_students(submissions, results)
     return 1 if errors else 0
+
+
+def warn_other_limits(submissions, pending, results, limits):
+    """Warn when students kept from earlier runs were graded with other limits than this run's."""
+    pending_names = {submission.file_name for submission in pending}
+    current = asdict(limits)
+    others = []
+    for submission in submissions:
+        if submission.file_name in pending_names:
+            continue
+        record = results.load_record(submission.file_name) or {}
+        if record.get("status") == "graded" and record.get("limits", current) != current:
+            others.append(submission.student)
+    if others:
+        LOGGER.warning(
+            "%d of the students already in %s were graded with other limits than this run's "
+            "(%s), for example %s; their grades stay as they are unless you use --regrade-all",
+            len(others), results.root, describe_limits(current), shlex.quote(others[0]))
+
+
+def describe_limits(limits):
+    """Describe a ``runner.Limits`` dict with the option names of the command line."""
+    return (f"--timeout {limits['timeout_seconds']:g} --cpu-time {limits['cpu_seconds']:g} "
+            f"--memory {limits['memory_mib']:g} --max-output {limits['output_mib']:g}")
+
+
+def log_departed_students(submissions, results):
+    """Log the students of the gradebook who are no longer in SUBMISSIONS; their rows stay."""
+    present = {submission.student for submission in submissions}
+    departed = sorted(str(record.get("student")) for record in results.all_records()
+                      if record.get("student") not in present)
+    if departed:
+        LOGGER.warning("%d %s in the gradebook %s no longer in SUBMISSIONS, so their rows come "
+                       "from earlier runs: %s", len(departed),
+                       "student" if len(departed) == 1 else "students",
+                       "is" if len(departed) == 1 else "are", ", ".join(departed))
 
 
 def make_scratch_dir():
@@ -198,18 +281,31 @@ def make_scratch_dir():
 
 
 def already_graded(submission, results, table):
-    """Return True when the student has a final record; warn when the inputs changed since."""
+    """Return True when the student has a final record; warn when the inputs changed since.
+
+    An empty or invalid record is final only while the submission stays
+    the same: once its content changes (the instructor fixed the layout, or
+    the student uploaded again), the student is graded again.
+    """
     if not results.is_final(submission.file_name):
         return False
 
     record = results.load_record(submission.file_name)
+    quoted = shlex.quote(submission.student)
+    if record.get("status") in FIXABLE_STATUSES:
+        if record.get("content_sha256") == content_sha256(submission):
+            return True
+        LOGGER.info("%s: the submission changed since it was found %s; grading it again",
+                    submission.student, record.get("status"))
+        return False
+
     if record.get("cases_sha256") != table.sha256:
         LOGGER.warning("%s was graded with another case set; use --regrade %s to use the current "
-                       "one", submission.student, submission.student)
+                       "one", submission.student, quoted)
     current = load_submission(submission).sha256
     if current and current != record.get("submission_sha256"):
         LOGGER.warning("%s: the submission changed since it was graded; use --regrade %s to "
-                       "grade it again", submission.student, submission.student)
+                       "grade it again", submission.student, quoted)
     return True
 
 

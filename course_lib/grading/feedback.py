@@ -121,12 +121,18 @@ def public_error_location(error):
     return f"\nwhere: {location[0]}{line}"
 
 
+def join_names(names):
+    """Join names as in a sentence: "a", "a and b", "a, b and c"."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def render_feedback(record):
-    """Return the Markdown feedback file of one student's record."""
+    """Return the Markdown feedback file of one student's record, addressed to the student."""
     lines = [f"# Feedback for {record['student']}", ""]
-    if record["status"] != "graded":
-        lines += [f"This submission could not be graded ({STATUS_LABELS.get(record['status'])}): "
-                  f"{record['message']}", ""]
+    lines += status_paragraph(record)
     lines += [
         f"Total: **{record['total']:g} / {record['max_total']:g} points**.",
         "",
@@ -140,20 +146,49 @@ def render_feedback(record):
     return "\n".join(lines) + "\n"
 
 
+def status_paragraph(record):
+    """Return the lines that tell the student why the submission was not graded, if it was not."""
+    status = record["status"]
+    if status == "graded":
+        return []
+    if status == "grader error":
+        return ["The grader failed on part of your submission, which will be graded again: "
+                "the points below are not final.", ""]
+    reason = record.get("student_message") or record["message"]
+    return [f"Your submission could not be graded ({STATUS_LABELS.get(status, status)}): "
+            f"{reason}.", ""]
+
+
 def render_function(function):
-    """Return the Markdown lines of one function's section."""
+    """Return the Markdown lines of one function's section.
+
+    A function that is not implemented gets one line instead of one per
+    case, and a function that lost points next to graded functions it calls
+    gets a note to fix those first, even when a limit stopped it.
+    """
     lines = ["", f"## {function['function']}: {function['points']:g} / {function['max_points']:g}",
              ""]
-    if function["outcome"] not in ("ran", "not_implemented"):
+    if function["outcome"] == "not_implemented":
+        return lines + [not_implemented_line(function)]
+    if function["outcome"] != "ran":
         lines += [f"No case counted: {function['reason']}."]
-        return lines
-    for case in function["cases"]:
-        lines += render_case(case)
+    else:
+        for case in function["cases"]:
+            lines += render_case(case)
     if function["fix_first"]:
-        names = ", ".join(function["fix_first"])
+        names = join_names(function["fix_first"])
         lines += ["", f"This function calls {names}, which also lost points: "
                       f"fixing {names} first may fix this function too."]
     return lines
+
+
+def not_implemented_line(function):
+    """Return the one line for a function whose cases all raised NotImplementedError."""
+    count = len(function["cases"])
+    stub = next((case["feedback"].splitlines()[0] for case in function["cases"]
+                 if case["visibility"] == "public" and case["feedback"]), None)
+    text = f"Not implemented yet ({count} {'case' if count == 1 else 'cases'})"
+    return f"{text}: {stub}" if stub else f"{text}."
 
 
 def render_case(case):

@@ -1,7 +1,9 @@
 """The results folder: per-student records, feedback files and the gradebook.
 
-RESULTS/records/<student>.json is the source of truth: a student counts as
-graded when, and only when, that file exists.  Every file is written
+RESULTS/records/<student>.json is the source of truth: a student without
+that file is graded by the next run.  A student with it is not, unless its
+status is "grader error", or "empty" or "invalid" and the submission has
+changed since (see ``cli.already_graded``).  Every file is written
 atomically (temporary file, fsync, rename, fsync of the folder), and the
 feedback file is written before the record, so a run killed at any moment
 leaves either a complete grade or none.  The gradebook is rebuilt from the
@@ -136,11 +138,15 @@ class ResultsFolder:
         write_atomically(record_path, json.dumps(record, indent=1, sort_keys=True) + "\n")
 
     def archive(self, file_name, paths):
-        """Move the earlier record and feedback of a student into history/ with a timestamp."""
-        stamp = time.strftime("%Y%m%dT%H%M%S")
+        """Move the earlier record and feedback of a student into history/ with one timestamp.
+
+        Both files get the same name apart from the suffix, so the record
+        and feedback of one grading stay paired.
+        """
+        stamp = f"{time.strftime('%Y%m%dT%H%M%S')}.{time.time_ns()}"
         for path in paths:
             if path.exists():
-                target = self.history / f"{file_name}.{stamp}.{time.time_ns()}{path.suffix}"
+                target = self.history / f"{file_name}.{stamp}{path.suffix}"
                 os.replace(path, target)
                 LOGGER.info("Moved the earlier %s to %s", path.name, target)
         sync_folder(self.history)

@@ -7,8 +7,10 @@ hint detectors that ``check()`` uses, so a student who passes the public
 cases in the notebook passes them here too.
 """
 
+import ast
 import builtins
 import errno
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,7 @@ from course_lib.grading.feedback import (
     hidden_failure_feedback,
     public_error_location,
 )
+from course_lib.solution_markers import BEGIN_SOLUTION
 
 LOGGER = logging.getLogger(__name__)
 
@@ -59,18 +62,26 @@ POINTS = {
 }
 NOT_RUN = "not run"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
-SUPPORT_MODULES = ("validation.py", "gradient_check.py")
+# Top-level entries of the instructor's course_lib that never reach the sandbox: the
+# generated package __init__, the reference solutions, and the instructor-only code
+# that the student release leaves out too.
+NOT_IN_SANDBOX = ("__init__.py", "graded", "grading", "instructor", "release.py",
+                  "solution_markers.py")
+GENERATED_NAMES = ("__pycache__",)
+GENERATED_SUFFIXES = (".pyc", ".pyo")
 
-LAZY_PACKAGE_TEMPLATE = '''"""{package} as the grader provides it: graded functions are imported on first use."""
+LAZY_PACKAGE_TEMPLATE = '''"""{package} as the grader provides it: each name below is imported on first use."""
 
 import importlib
 
+# Name -> (module, attribute of that module).
 MODULE_OF = {modules!r}
 
 
 def __getattr__(name):
     if name in MODULE_OF:
-        return getattr(importlib.import_module(MODULE_OF[name]), name)
+        module, attribute = MODULE_OF[name]
+        return getattr(importlib.import_module(module), attribute)
     raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
 '''
 
@@ -125,21 +136,73 @@ def graded_file_names():
 
 
 def support_files():
-    """Return the instructor's files that a submission needs besides its graded modules.
+    """Return the instructor's files that a submission may import besides its graded modules.
 
-    The two package ``__init__`` files are generated: they import a graded
-    module only when one of its functions is used, so an error in one
-    lesson cannot stop the functions of another lesson from being graded.
+    These are the modules of ``course_lib`` that the student release ships
+    (``validation``, ``plotting``, ``checks``...), taken from the
+    instructor's copy.  The graded modules come from the submission only.
+    The two package ``__init__`` files are generated: they import a module
+    only when one of its names is used, so an error in one lesson cannot
+    stop the functions of another lesson from being graded.
     """
+    graded_functions = {name: (module, name) for name, module in specs.MODULE_OF.items()}
     files = {
-        "course_lib/__init__.py": LAZY_PACKAGE_TEMPLATE.format(
-            package="course_lib", modules=dict(specs.MODULE_OF)),
-        "course_lib/graded/__init__.py": LAZY_PACKAGE_TEMPLATE.format(
-            package="course_lib.graded", modules=dict(specs.MODULE_OF)),
+        "course_lib/__init__.py": lazy_package("course_lib", {**graded_functions,
+                                                              **package_exports()}),
+        "course_lib/graded/__init__.py": lazy_package("course_lib.graded", graded_functions),
     }
     files = {path: text.encode("utf-8") for path, text in files.items()}
-    for name in SUPPORT_MODULES:
-        files[f"course_lib/{name}"] = (PACKAGE_DIR / name).read_bytes()
+    files.update(release_modules())
+    return files
+
+
+def lazy_package(package, names):
+    """Return the text of an ``__init__.py`` that imports each of ``names`` on first use."""
+    return LAZY_PACKAGE_TEMPLATE.format(package=package, modules=names)
+
+
+def package_exports():
+    """Return {name: (module, attribute)} for what ``course_lib/__init__.py`` imports by name.
+
+    The file is parsed, not imported: its ``from course_lib.X import name``
+    lines, or the ``MODULE_OF`` table of a generated lazy package such as
+    the one in the Gradescope bundle.  Star imports and private names are
+    left out; the graded functions are added by the caller.
+    """
+    tree = ast.parse((PACKAGE_DIR / "__init__.py").read_text(encoding="utf-8"))
+    exports = {}
+    for node in tree.body:
+        if (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                and node.module.startswith("course_lib.")):
+            exports.update({alias.asname or alias.name: (node.module, alias.name)
+                            for alias in node.names if not alias.name.startswith(("_", "*"))})
+        elif isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == "MODULE_OF" for target in node.targets):
+            exports.update(ast.literal_eval(node.value))
+    return exports
+
+
+@functools.lru_cache(maxsize=1)
+def release_modules():
+    """Return {sandbox path: bytes} of the course_lib files that the student release ships.
+
+    The graded modules and the instructor-only code are left out (see
+    ``NOT_IN_SANDBOX``), and so is any file that contains a solution region,
+    because the reference solutions must never reach a submission.  The
+    files are read once per process; callers must copy the dict, not change it.
+    """
+    files = {}
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        relative = path.relative_to(PACKAGE_DIR)
+        if (relative.parts[0] in NOT_IN_SANDBOX or not path.is_file()
+                or any(part in GENERATED_NAMES for part in relative.parts)
+                or path.suffix in GENERATED_SUFFIXES):
+            continue
+        data = path.read_bytes()
+        if BEGIN_SOLUTION.encode("utf-8") in data:
+            LOGGER.warning("Leaving %s out of the sandbox: it contains a solution region", relative)
+            continue
+        files[f"course_lib/{relative.as_posix()}"] = data
     return files
 
 
@@ -254,6 +317,8 @@ def find_run_problem(envelope, events, module_file, limits):
         return "crashed", f"the process running it crashed with signal {signal_name}"
 
     import_error = first_event(events, "import_error")
+    if import_error is not None and import_error.get("builtin_base") == "MemoryError":
+        return "memory_limit", describe_limit("memory_limit", limits)
     if import_error is not None:
         return "import_error", describe_import_error(module_file, import_error)
     if first_event(events, "missing_function") is not None:
@@ -266,9 +331,19 @@ def find_run_problem(envelope, events, module_file, limits):
 
 
 def describe_import_error(module_file, event):
-    """Describe an import error: the student's own file, type, line and message."""
+    """Describe an import error: the student's own file, type, line and message.
+
+    A module that the sandbox does not provide gets a message naming it and
+    the rule for what graded files may import.
+    """
     location = f", line {event['line']}" if isinstance(event.get("line"), int) else ""
     where = event.get("file") if isinstance(event.get("file"), str) else module_file
+    missing = event.get("module_name")
+    if event.get("type") == "ModuleNotFoundError" and isinstance(missing, str):
+        return (f"importing {module_file} failed because the module {missing[:80]!r} is not "
+                f"available to the grader ({where}{location}). Graded files may import the "
+                f"standard library, NumPy and the course_lib modules of the student release; "
+                f"move code that needs another package (such as plots) to the notebook")
     return (f"importing {module_file} failed with {str(event.get('type'))[:80]} "
             f"({where}{location}): {str(event.get('message'))[:300]}")
 

@@ -1,10 +1,13 @@
 """Gradescope autograder: build the bundle, and grade one submission inside Gradescope.
 
 ``python -m course_lib gradescope --out autograder.zip`` writes a zip that
-Gradescope's "Zip file upload" autograder accepts: ``setup.sh`` installs
-the Python packages, ``run_autograder`` grades the submission, and the
-course package (with the reference solutions and hidden cases, so the zip
-is for instructors only) comes along.
+Gradescope's "Zip file upload" autograder accepts.  In it, ``setup.sh``
+checks the Python version and installs NumPy, and ``run_autograder`` grades
+the submission.  The course package comes along with the reference
+solutions and hidden cases, so the zip is for instructors only.  The
+bundle's ``course_lib/__init__.py`` imports its names on first use, so
+grading needs no package but NumPy.  Before writing the zip, the command
+checks that the reference solution earns full marks under the limits.
 
 Inside Gradescope, ``run_autograder`` calls ``python -m course_lib
 gradescope --run``, which grades ``/autograder/submission`` with the same
@@ -19,6 +22,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -28,10 +32,11 @@ from pathlib import Path
 
 from course_lib.checks import specs
 from course_lib.grading import case_table, runner
-from course_lib.grading.cli import add_limit_arguments, limits_from, make_scratch_dir
+from course_lib.grading.cli import COURSE_ROOT, add_limit_arguments, limits_from, make_scratch_dir
 from course_lib.grading.feedback import render_function
 from course_lib.grading.gradebook import write_atomically
-from course_lib.grading.grader import POINTS
+from course_lib.grading.grader import POINTS, lazy_package, package_exports
+from course_lib.grading.preflight import check_reference
 from course_lib.grading.records import grade_submission
 from course_lib.grading.submissions import Submission, is_ignored
 
@@ -44,6 +49,10 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 EXCLUDED_PACKAGES = ("instructor",)
 EXECUTABLE = 0o100755
 REGULAR = 0o100644
+GRADING_REQUIREMENT = "numpy"
+# Gradescope stops an autograder run after 10 minutes unless the assignment's settings allow more.
+GRADESCOPE_DEFAULT_TIMEOUT_SECONDS = 600
+STARTUP_SECONDS = 30
 
 SETUP_SCRIPT = """\
 #!/usr/bin/env bash
@@ -51,6 +60,11 @@ SETUP_SCRIPT = """\
 set -euo pipefail
 apt-get update
 apt-get install -y python3 python3-pip
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    echo "error: the autograder needs Python 3.10 or newer, but python3 is $(python3 --version 2>&1)." >&2
+    echo "Choose the Ubuntu 22.04 base image (or newer) in the autograder settings." >&2
+    exit 1
+fi
 python3 -m pip install --break-system-packages -r /autograder/source/requirements.txt \\
     || python3 -m pip install -r /autograder/source/requirements.txt
 """
@@ -96,18 +110,61 @@ def main(argv=None):
     if arguments.out.suffix != ".zip":
         sys.stderr.write(f"error: --out must name a .zip file, got {arguments.out}.\n")
         return 2
-    build_bundle(arguments.out, limits_from(arguments))
+    if arguments.out.is_dir():
+        sys.stderr.write(f"error: --out {arguments.out} is a folder; name a .zip file.\n")
+        return 2
+    limits = limits_from(arguments)
+    problem = check_limits(limits)
+    if problem:
+        sys.stderr.write(f"error: {problem}\n")
+        return 2
+    warn_about_run_time(limits)
+    build_bundle(arguments.out, limits)
     LOGGER.info("Wrote %s; upload it as the autograder of the Gradescope assignment", arguments.out)
     return 0
 
 
+def check_limits(limits):
+    """Grade the reference solution under ``limits`` on this computer; return a problem or None."""
+    scratch_dir = make_scratch_dir()
+    settings = runner.SandboxSettings(limits, (str(COURSE_ROOT),), scratch_dir)
+    try:
+        return check_reference(case_table.build_case_table(), settings)
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)
+
+
+def worst_case_seconds(limits):
+    """Return the longest a run can take: every function at its timeout, plus the margins."""
+    return (len(specs.FUNCTION_NAMES) * limits.timeout_seconds + runner.WORKER_MARGIN_SECONDS
+            + STARTUP_SECONDS)
+
+
+def warn_about_run_time(limits):
+    """Warn when the worst-case run time exceeds Gradescope's default autograder timeout."""
+    seconds = worst_case_seconds(limits)
+    if seconds > GRADESCOPE_DEFAULT_TIMEOUT_SECONDS:
+        LOGGER.warning(
+            "A submission whose functions all run into --timeout %g takes up to %.0f s, more than "
+            "Gradescope's default limit of %d s: raise the autograder timeout in the assignment's "
+            "settings, or lower --timeout", limits.timeout_seconds, seconds,
+            GRADESCOPE_DEFAULT_TIMEOUT_SECONDS)
+
+
 def requirements():
-    """Return the course package's runtime requirements, one per line, from its metadata."""
+    """Return the requirement line of NumPy, the only package that grading needs.
+
+    The version range comes from the course package's metadata when it is
+    installed, so Gradescope gets a NumPy that the course supports.
+    """
     try:
         declared = importlib.metadata.requires("course_lib") or []
     except importlib.metadata.PackageNotFoundError:
-        declared = ["numpy"]
-    return "".join(f"{requirement}\n" for requirement in declared if "extra ==" not in requirement)
+        declared = []
+    numpy_lines = [requirement for requirement in declared
+                   if re.split(r"[<>=!~;\[ ]", requirement)[0].lower() == GRADING_REQUIREMENT
+                   and "extra ==" not in requirement]
+    return f"{(numpy_lines or [GRADING_REQUIREMENT])[0]}\n"
 
 
 def package_files():
@@ -132,10 +189,23 @@ def build_bundle(out, limits):
             add_entry(bundle, "requirements.txt", requirements(), REGULAR)
             add_entry(bundle, CONFIG_NAME, json.dumps({"limits": asdict(limits)}, indent=1), REGULAR)
             for name, path in package_files():
-                add_entry(bundle, name, path.read_bytes(), REGULAR)
+                content = path.read_bytes()
+                if name == "course_lib/__init__.py":
+                    content = bundle_package_init()
+                add_entry(bundle, name, content, REGULAR)
         os.replace(temporary, out)
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def bundle_package_init():
+    """Return the bundle's ``course_lib/__init__.py``: the same names, each imported on first use.
+
+    The instructor's ``__init__`` imports the dataset loader and the checks
+    at once, which would need Pillow on Gradescope; grading needs neither.
+    """
+    graded_functions = {name: (module, name) for name, module in specs.MODULE_OF.items()}
+    return lazy_package("course_lib", {**graded_functions, **package_exports()})
 
 
 def add_entry(bundle, name, content, mode):
@@ -174,8 +244,7 @@ def run_autograder(root):
     hidden = tuple(str(path) for path in (source_dir, results_dir, submission_dir))
     settings = runner.SandboxSettings(read_limits(source_dir), hidden, scratch_dir)
     try:
-        record = grade_submission(find_submission(submission_dir), table, settings,
-                                  flat_files_allowed=True)
+        record = grade_submission(find_submission(submission_dir), table, settings)
     finally:
         shutil.rmtree(scratch_dir, ignore_errors=True)
 
@@ -206,7 +275,8 @@ def submission_problem(record):
     if record["status"] == "grader error":
         return ("The autograder failed while grading this submission. Submit again, and tell "
                 "your instructor if this message stays.")
-    return (f"Your submission could not be graded: {record['message']}. Upload the files "
+    reason = record.get("student_message") or record["message"]
+    return (f"Your submission could not be graded: {reason}. You can upload the files "
             f"course_lib/graded/lessonNN_*.py of your course folder, or a zip file of the folder.")
 
 

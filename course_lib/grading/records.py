@@ -12,13 +12,13 @@ from dataclasses import asdict
 
 from course_lib.checks import specs
 from course_lib.grading.grader import POINTS, grade_functions
-from course_lib.grading.submissions import OK, load_submission
+from course_lib.grading.submissions import OK, content_sha256, load_submission
 
 MAX_TOTAL = float(sum(POINTS.values()))
 OUTCOMES_WITHOUT_NOTE = ("ran", "not_implemented")
 
 
-def grade_submission(submission, table, settings, flat_files_allowed=False):
+def grade_submission(submission, table, settings):
     """Load, grade and describe one submission.
 
     Parameters
@@ -26,15 +26,21 @@ def grade_submission(submission, table, settings, flat_files_allowed=False):
     submission : submissions.Submission
     table : case_table.CaseTable
     settings : runner.SandboxSettings
-    flat_files_allowed : bool, default False
-        Accept graded files without the ``course_lib/graded/`` folders.
 
     Returns
     -------
     dict
-        The record; "status" is "graded", "empty", "invalid" or "grader error".
+        The record; "status" is "graded", "empty", "invalid" or "grader
+        error".  "message" is for the instructor.  For an empty or invalid
+        submission, "student_message" explains the problem to the student,
+        and "content_sha256" lets a rerun notice that it was fixed.
+
+    Raises
+    ------
+    runner.GradingStopped
+        If the run was interrupted while the submission was being graded.
     """
-    loaded = load_submission(submission, flat_files_allowed)
+    loaded = load_submission(submission)
     record = {
         "student": submission.student,
         "file_name": submission.file_name,
@@ -48,6 +54,8 @@ def grade_submission(submission, table, settings, flat_files_allowed=False):
     }
     if loaded.status != OK:
         return {**record, "status": loaded.status, "message": loaded.message,
+                "student_message": loaded.student_message,
+                "content_sha256": content_sha256(submission),
                 "points": {name: 0.0 for name in specs.FUNCTION_NAMES}, "total": 0.0,
                 "functions": [], "isolation": {}}
 

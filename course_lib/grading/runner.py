@@ -30,6 +30,12 @@ ENVIRONMENT_PASSED_ON = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # Worker processes still running, so that an interrupted run can stop them.
 RUNNING_WORKERS = set()
 RUNNING_WORKERS_LOCK = threading.Lock()
+# Set by stop_all_workers: no worker starts and no result counts until clear_stop_request.
+STOP_REQUESTED = threading.Event()
+
+
+class GradingStopped(Exception):
+    """Raised in place of a result when the run was interrupted; nothing of it may be saved."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,14 @@ def run_worker(jobs, files, settings):
         One report per job: "outcome", "events", the child's "exit_code" or
         "signal", and the worker's "isolation".  When the worker itself
         failed, every report has the outcome "worker_error" or "timeout".
+
+    Raises
+    ------
+    GradingStopped
+        If ``stop_all_workers`` was called before or while the worker ran.
     """
+    if STOP_REQUESTED.is_set():
+        raise GradingStopped
     request = {
         "jobs": [
             {"function": function, "module": module,
@@ -141,6 +154,8 @@ def run_worker(jobs, files, settings):
         request_file.write(json.dumps(request).encode("utf-8"))
         request_file.seek(0)
         envelope = start_and_wait(request_file, report_file, log_file, settings.limits, len(jobs))
+        if STOP_REQUESTED.is_set():
+            raise GradingStopped
         log_file.seek(0)
         log = log_file.read(LOG_EXCERPT_BYTES).decode("utf-8", "replace")
     if log:
@@ -156,17 +171,21 @@ def run_worker(jobs, files, settings):
 def start_and_wait(request_file, report_file, log_file, limits, job_count):
     """Start the worker, wait for it with a safety margin and parse its report."""
     command = [sys.executable, "-I", "-S", str(WORKER_PATH), "--result-fd", str(report_file.fileno())]
-    process = subprocess.Popen(
-        command,
-        stdin=request_file,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        pass_fds=(report_file.fileno(),),
-        env=worker_environment(),
-        cwd="/",
-        start_new_session=True,
-    )
+    # Checking the stop request and registering the process under one lock means that
+    # stop_all_workers either prevents the start or finds the process and kills it.
     with RUNNING_WORKERS_LOCK:
+        if STOP_REQUESTED.is_set():
+            raise GradingStopped
+        process = subprocess.Popen(
+            command,
+            stdin=request_file,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            pass_fds=(report_file.fileno(),),
+            env=worker_environment(),
+            cwd="/",
+            start_new_session=True,
+        )
         RUNNING_WORKERS.add(process)
     try:
         process.wait(timeout=limits.timeout_seconds * job_count + WORKER_MARGIN_SECONDS)
@@ -174,6 +193,11 @@ def start_and_wait(request_file, report_file, log_file, limits, job_count):
         kill_worker(process)
         process.wait()
         return {"outcome": "timeout", "events": "", "detail": "the worker itself did not stop"}
+    except KeyboardInterrupt:
+        # Ctrl-C reaches only the main thread; the worker runs in a session of its own.
+        kill_worker(process)
+        process.wait()
+        raise
     finally:
         with RUNNING_WORKERS_LOCK:
             RUNNING_WORKERS.discard(process)
@@ -202,11 +226,21 @@ def kill_worker(process):
 
 
 def stop_all_workers():
-    """Kill every running worker, for an interrupted run; their results are discarded."""
+    """Kill every running worker and start no new one, for an interrupted run.
+
+    The threads that were waiting for a killed worker raise GradingStopped,
+    so their submissions are neither saved nor logged.
+    """
     with RUNNING_WORKERS_LOCK:
+        STOP_REQUESTED.set()
         processes = list(RUNNING_WORKERS)
     for process in processes:
         kill_worker(process)
+
+
+def clear_stop_request():
+    """Allow workers to start again, at the beginning of a run."""
+    STOP_REQUESTED.clear()
 
 
 def parse_events(text):

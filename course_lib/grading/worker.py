@@ -332,10 +332,17 @@ def describe_exception(error):
         "builtin": type(error).__module__ == "builtins",
         "builtin_base": builtin_base.__name__,
         "errno": error.errno if isinstance(error, OSError) else None,
+        "module_name": module_name(error),
         "message": safe_message(error),
         "file": file_name,
         "line": line,
     }
+
+
+def module_name(error):
+    """Return the name of the module that an ImportError could not import, or None."""
+    name = getattr(error, "name", None) if isinstance(error, ImportError) else None
+    return name[:200] if isinstance(name, str) else None
 
 
 def exception_location(error):
