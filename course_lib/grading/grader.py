@@ -341,9 +341,9 @@ def describe_import_error(module_file, event):
     missing = event.get("module_name")
     if event.get("type") == "ModuleNotFoundError" and isinstance(missing, str):
         return (f"importing {module_file} failed because the module {missing[:80]!r} is not "
-                f"available to the grader ({where}{location}). Graded files may import the "
-                f"standard library, NumPy and the course_lib modules of the student release; "
-                f"move code that needs another package (such as plots) to the notebook")
+                f"available to the grader ({where}{location}). Graded files may import only the "
+                f"standard library, NumPy and the course_lib modules that come with the course. "
+                f"Move code that needs another package (such as plots) to the notebook")
     return (f"importing {module_file} failed with {str(event.get('type'))[:80]} "
             f"({where}{location}): {str(event.get('message'))[:300]}")
 
