@@ -3,7 +3,7 @@ r"""Drawings shared by the explorers and their static figure functions.
 Each ``draw_*`` function draws into Axes that the caller owns and clears,
 so an explorer can redraw its one Figure in place.  Each ``plot_*`` function
 creates a new pyplot Figure, draws one fixed setting and returns the Figure
-without closing it, so a notebook cell ending in ``;`` shows it once and
+without closing it, so a notebook cell ending in ``plt.show()`` shows it once and
 nbval or a headless run still checks the drawing code.
 """
 
