@@ -42,24 +42,24 @@ WAITING_FINDING = (
     "a timeout of `POLL_SECONDS` (50 ms) until `waitpid` reports the exit. The child closes the "
     "pipe a moment before it can be reaped, so on a busy machine the worker often sleeps the "
     "full 50 ms, once for each of the 14 functions. A private copy that also selects on "
-    "`os.pidfd_open(pid)`, which becomes readable when the child exits, graded the class of 100 "
-    "in 0.220 s and 0.262 s per submission instead of 0.495 s and 0.496 s (alternating runs at "
-    "load average 2.3 to 3.4): the cores were busy 76 to 79 % of the time instead of 38 %, and "
-    "the ratio to a NumPy import fell from 3.24-3.80x to 1.80-2.40x. At load average 1.0 the "
-    "gain was smaller: 20 submissions with --jobs 1 took 7.1 s and 7.2 s instead of 8.6 s and "
-    "8.9 s. The gradebooks were identical."
+    "`os.pidfd_open(pid)`, which becomes readable when the child exits, was timed against the "
+    "original on the class of 100 in alternating runs. At load average 2.3 to 3.4 it took "
+    "0.220 s and 0.262 s per submission instead of 0.495 s and 0.496 s. The cores were busy 76 "
+    "to 79 % of the time instead of 38 %, and the ratio to a NumPy import fell from 3.24-3.80x "
+    "to 1.80-2.40x. In two later runs at load average 2.0 to 2.5 the gain was smaller: 0.411 s "
+    "and 0.264 s instead of 0.442 s and 0.365 s. At load average 1.0, 20 submissions with "
+    "--jobs 1 took 7.1 s and 7.2 s instead of 8.6 s and 8.9 s. The gradebooks were identical."
 )
 NBGRADER_FINDING = (
-    "What the course grader spends per submission, measured on 2026-12-04 at load average 1.0 "
-    "with timestamps added to a private copy of the worker: 55 to 78 ms to import NumPy, then "
-    "one forked, sandboxed child per graded function at 8 to 12 ms each (34 to 37 ms for "
-    "`gradient_descent`, which runs the most cases), 216 to 251 ms of worker time in all, plus "
-    "about 50 ms of CPU time in the grader process. nbgrader needed 1.5 to 1.6 s per notebook "
-    "in the same runs, so a 10x lead needs about 0.15 s per submission; removing the 50 ms poll "
-    "(above) brings the course grader closer to that but not there in these measurements "
-    "(3.9x and 5.8x in two alternating runs, against 3.6x and 4.2x without it). nbgrader's "
-    "time grows with the machine's load more than the course grader's: 3.4 to 3.6 s per "
-    "notebook at load average 6 to 30."
+    "Timestamps added to a private copy of the worker on 2026-12-04, at load average 1.0, show "
+    "where a submission's time goes. The worker takes 55 to 78 ms to import NumPy. It then "
+    "runs one forked, sandboxed child per graded function at 8 to 12 ms each (34 to 37 ms for "
+    "`gradient_descent`, which runs the most cases), 216 to 251 ms in all. The grader process "
+    "adds about 50 ms of CPU time. In the two later alternating runs above, nbgrader needed "
+    "1.5 s and 1.6 s per notebook, so a 10x lead needs about 0.15 s per submission. The private "
+    "copy without the 50 ms poll came closer but not there: 3.9x and 5.8x, against 3.6x and "
+    "4.2x for the original. nbgrader's time grows with the machine's "
+    "load: 3.4 to 3.6 s per notebook in classes of 4 at load average 3.8 to 13."
 )
 
 LOGGER = logging.getLogger(__name__)
@@ -255,11 +255,11 @@ def grading_notes(students, size, scores, nbgrader_scores, problem):
         notes.append(f"nbgrader could not be run here, so it has no figures: {problem}")
     else:
         notes.append(
-            f"nbgrader {nbgrader_version()} in a throwaway venv ({bench_nbgrader.NBGRADER_VENV}): "
-            f"`nbgrader autograde {bench_nbgrader.ASSIGNMENT} --force` on one notebook per student "
-            f"with one answer cell per lesson file and one test cell per graded function; the "
-            f"test cells run the same public and hidden cases with the comparison of `check()`, "
-            f"in a kernel of the course's .venv. It gave {count_outcomes(students, nbgrader_scores)} "
+            f"nbgrader {nbgrader_version()} in a throwaway venv ({bench_nbgrader.NBGRADER_VENV}) "
+            f"ran `nbgrader autograde {bench_nbgrader.ASSIGNMENT} --force` on one notebook per "
+            f"student, with one answer cell per lesson file and one test cell per graded function. "
+            f"The test cells run the same public and hidden cases with the comparison of "
+            f"`check()`, in a kernel of the course's .venv. It gave {count_outcomes(students, nbgrader_scores)} "
             f"(each test cell is all or nothing, where the course grader splits points over "
             f"cases). nbgrader runs no sandbox and grades one notebook at a time; the course "
             f"grader sandboxes each submission and grades as many in parallel as there are cores.")

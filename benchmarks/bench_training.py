@@ -228,11 +228,12 @@ def measure_iteration(sizes):
         f"({X.nbytes / 2**20:.0f} MiB), because `flatten_images` returns a transposed view and "
         f"`scale_pixels` keeps that memory order.",
         f"Each repeat runs the same number of iterations of `gradient_descent` and of the floor "
-        f"({repeat_iterations(sizes.timed_iterations, 100)} with record_every=100, "
+        f"on the same X, w and a dZ of shape (1, {m}), alternating which goes first, and the "
+        f"ratio is taken within each repeat. A repeat has "
+        f"{repeat_iterations(sizes.timed_iterations, 100)} iterations with record_every=100 and "
         f"{repeat_iterations(sizes.timed_iterations, record_every)} with "
         f"record_every={record_every}, so that the cost is recorded once per record_every "
-        f"iterations) on the same X, w and a dZ of shape (1, {m}), alternating which goes first; "
-        f"the ratio is taken within each repeat.",
+        f"iterations.",
         f"Both products read all of X, so they are bound by memory bandwidth; any extra pass "
         f"over X (a copy, a conversion, a check of its values) would show up as about 0.5 in "
         f"the ratio. Recording the cost adds one forward product every record_every "
@@ -367,10 +368,10 @@ def gap_explanation(course_train, sklearn_train, course_test, sklearn_test, iter
             f"iterations of plain gradient descent: training accuracy {sklearn_train:.1%} against "
             f"{course_train:.1%}.")
     if sklearn_train == 1.0 and course_test > sklearn_test:
-        text += (" With no penalty, a training set that can be separated exactly, as the 100 % "
-                 "training accuracy shows, lets the cost keep falling as the weights grow, so the "
-                 "converged model fits the training images more closely and does worse on new "
-                 "ones; stopping early acts like a penalty on large weights.")
+        text += (" The 100 % training accuracy shows that the training set can be separated "
+                 "exactly. Without a penalty the cost then keeps falling as the weights grow, so "
+                 "the converged model fits the training images more closely and does worse on "
+                 "new ones. Stopping early acts like a penalty on large weights.")
     return text
 
 
@@ -477,7 +478,7 @@ def list_loop_explanation(lists, indexing, X):
     products = X.shape[0] * X.shape[1]
     return (f"The list-loop target is missed. The list loop costs "
             f"{loop_seconds / products * 1e9:.0f} ns per multiply-add, {indexing_seconds / loop_seconds:.1f} "
-            f"times less than the loop over NumPy elements, while `linear_forward` reads all of "
+            f"times less than the loop over NumPy elements. `linear_forward` reads all of "
             f"X ({X.nbytes / 2**20:.0f} MiB) per pass, at {X.nbytes / vectorized_seconds / 1e9:.1f} GB/s "
             f"at its median time, so it is bound by memory bandwidth rather than by arithmetic.")
 
