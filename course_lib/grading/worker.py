@@ -32,8 +32,9 @@ import warnings
 # Folders on sys.path when NumPy was imported; each child checks it can still read them.
 IMPORT_FOLDERS = []
 READ_CHUNK = 65536
+# How often to check for the child's exit where os.pidfd_open is missing.
+FALLBACK_POLL_SECONDS = 0.05
 MAX_MESSAGE_LENGTH = 500
-POLL_SECONDS = 0.05
 
 
 def main(argv):
@@ -152,6 +153,11 @@ def collect_events(pid, read_fd, limits):
     deadline = started + limits["timeout_seconds"]
     chunks, size, outcome = [], 0, "finished"
     pipe_open = True
+    # A pidfd becomes readable when the child exits, so select() wakes at once
+    # instead of polling waitpid(); systems without pidfd (not Linux) poll.
+    exit_fd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
+    exit_fds = [] if exit_fd is None else [exit_fd]
+    poll_seconds = None if exit_fd is not None else FALLBACK_POLL_SECONDS
 
     while True:
         finished, status = os.waitpid(pid, os.WNOHANG)
@@ -162,9 +168,9 @@ def collect_events(pid, read_fd, limits):
         if remaining <= 0:
             outcome = "timeout"
             break
-        watched = [read_fd] if pipe_open else []
-        readable, _, _ = select.select(watched, [], [], min(remaining, POLL_SECONDS))
-        if readable:
+        watched = ([read_fd] if pipe_open else []) + exit_fds
+        readable, _, _ = select.select(watched, [], [], min(remaining, poll_seconds or remaining))
+        if read_fd in readable:
             data = os.read(read_fd, READ_CHUNK)
             pipe_open = bool(data)
             size += len(data)
@@ -176,6 +182,8 @@ def collect_events(pid, read_fd, limits):
     if outcome != "finished":
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
+    if exit_fd is not None:
+        os.close(exit_fd)
     os.close(read_fd)
 
     result = {"outcome": outcome, "events": b"".join(chunks).decode("utf-8", "replace"),
