@@ -148,7 +148,10 @@ def draw_cost_landscapes(axes, grids, start, learning_rate, num_iterations):
         ax.plot(path[:, 0], path[:, 1], ".-", color=COST_KIND_COLORS[kind], markersize=3,
                 linewidth=1.2, label=f"{num_iterations} steps")
         ax.plot(*path[0], "ks", markersize=6, label="start")
-        ax.plot(*path[-1], "r*", markersize=11, label="end")
+        ax.plot(*path[-1], "o", color="black", markerfacecolor="none", markersize=8, label="end")
+        b_index, w_index = np.unravel_index(np.argmin(grids.costs[kind]), grids.costs[kind].shape)
+        ax.plot(grids.w_values[w_index], grids.b_values[b_index], "r*", markersize=11,
+                label="lowest cost on the grid")
 
         ax.set(xlabel="w", ylabel="b", xlim=grids.w_values[[0, -1]], ylim=grids.b_values[[0, -1]],
                title=f"{kind} cost: end J = {landscape.cost(*path[-1], grids.X, grids.Y, kind):.3f}")
