@@ -301,6 +301,7 @@ def usual_submissions(root):
     make_submission(root, "imports_grading", "squared_error_loss",
                     appended="import course_lib.grading.hidden_cases\n")
     make_stub_submission(root, "all_stubs")
+    make_submission(root, "predict_boolean_strict", "predict", body="Y_pred = A > threshold\n")
     loose = root / "loose_files" / "my work"
     loose.mkdir(parents=True)
     for path in sorted(GRADED_DIR.glob("lesson*.py")):
@@ -375,6 +376,12 @@ def test_mistake_public_case_has_hint(class_run, function):
     record = read_record(class_run.out, f"mistake_{mistake.name}")
     cases = function_entry(record, function)["cases"]
     assert any(case["hint"] for case in cases if case["visibility"] == "public")
+
+
+def test_public_case_shows_every_hint(class_run):
+    cases = function_entry(read_record(class_run.out, "predict_boolean_strict"), "predict")["cases"]
+    hints = [case["hint"] or "" for case in cases if case["visibility"] == "public"]
+    assert any(".astype(np.int64)" in hint and "compare with >=" in hint for hint in hints)
 
 
 def test_infinite_loop_scores_zero(class_run):

@@ -421,8 +421,8 @@ def verdict(grading_case, observation, observations):
     else:
         feedback = detail + public_error_location(observation.error)
         if status in (FAILED, ERROR):
-            found = hints.find_hint(observation, observations)
-            hint = found[1] if found else None
+            found = hints.find_hints(observation, observations)
+            hint = " ".join(advice for _, advice in found) or None
 
     return {"id": grading_case.case_id, "visibility": grading_case.visibility,
             "description": grading_case.case.description, "status": status,
