@@ -12,7 +12,6 @@ test accuracy of the trained model, the recorded costs and the wall time.
 
 import argparse
 import os
-import platform
 import time
 
 import numpy as np
@@ -26,6 +25,8 @@ from course_lib import (
     predict,
     scale_pixels,
 )
+
+from bench_report import read_cpu_model
 
 
 def parse_arguments():
@@ -52,18 +53,6 @@ def majority_accuracy(train_labels, test_labels):
     return float(np.mean(test_labels == majority))
 
 
-def cpu_model():
-    """Return the CPU model name from /proc/cpuinfo, or the platform's processor string."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main():
     """Train on the shipped dataset and print the measurements."""
     arguments = parse_arguments()
@@ -71,7 +60,7 @@ def main():
     X_train = scale_pixels(flatten_images(train_images))
     X_test = scale_pixels(flatten_images(test_images))
 
-    print(f"machine: {os.cpu_count()} CPUs, {cpu_model()}")
+    print(f"machine: {os.cpu_count()} CPUs, {read_cpu_model()}")
     print(f"train: {train_labels.shape[1]} images, {train_labels.mean():.1%} cups")
     print(f"test: {test_labels.shape[1]} images, {test_labels.mean():.1%} cups")
     print(f"majority baseline test accuracy: {majority_accuracy(train_labels, test_labels):.1%}")

@@ -1,9 +1,9 @@
 """Gradient descent in chunks, so a progress bar and a cost curve can update between them.
 
 Each chunk calls the student's own ``gradient_descent`` from
-``course_lib/graded/lesson06_gradient_descent.py``, looked up on the module at
-every call, so a module reloaded by ``check()`` or by ``%autoreload`` is used
-without restarting the kernel, and no second copy of the update rule exists.
+``course_lib/graded/lesson06_gradient_descent.py``, so no second copy of the
+update rule exists.  The function is looked up on the module at every call,
+so a module reloaded by ``check()`` or by ``%autoreload`` is used at once.
 """
 
 import math

@@ -251,8 +251,8 @@ def gradient_descent_explorer():
 def train_with_progress(w, b, X, Y, learning_rate, num_iterations, record_every=100):
     r"""Run gradient descent with a progress bar and a cost curve that grows while it runs.
 
-    The updates call the student's ``compute_cost`` and ``compute_gradients``
-    in the same order as ``gradient_descent``, so the result is identical to
+    Training calls the student's own ``gradient_descent`` once per chunk of
+    iterations, so the result is identical to
     ``gradient_descent(w, b, X, Y, learning_rate, num_iterations, record_every)``.
 
     Parameters

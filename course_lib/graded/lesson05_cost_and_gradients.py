@@ -56,7 +56,7 @@ def compute_gradients(w, b, X, Y):
     $$dw = \frac{\partial J}{\partial w} = \frac{1}{m} X (A - Y)^T, \qquad
     db = \frac{\partial J}{\partial b} = \frac{1}{m} \sum_{i=1}^{m} (a^{(i)} - y^{(i)})$$
 
-    where $A = \sigma(w^T X + b)$ holds the predictions of all m examples.
+    where $A = \sigma(w^T X + b)$ contains the predictions of all m examples.
 
     Parameters
     ----------
