@@ -9,6 +9,7 @@ submission.
 """
 
 import ast
+import base64
 import csv
 import dataclasses
 import inspect
@@ -32,7 +33,7 @@ import pytest
 
 from course_lib.checks import specs
 from course_lib.checks.cases import Case
-from course_lib.grading import case_table, cli, grader, wire
+from course_lib.grading import case_table, cli, grader, runner, wire
 from course_lib.grading.feedback import find_mismatch, join_names, render_function
 from course_lib.grading.gradebook import (
     ResultsFolder,
@@ -1269,25 +1270,49 @@ def test_wire_round_trip(value):
     assert repr(decoded) == repr(value)
 
 
-def test_wire_object_array_unsupported():
-    encoded = wire.encode_value(np.array([object()], dtype=object))
+@pytest.mark.parametrize("value", [
+    np.array([object()], dtype=object), np.zeros(2, dtype=[("a", "<f8")]), np.zeros(2, dtype="V4"),
+])
+def test_wire_unusual_array_unsupported(value):
+    encoded = wire.encode_value(value)
     assert isinstance(wire.decode_value(encoded), wire.Unsupported)
 
 
-def test_wire_rejects_pickled_npy():
-    import base64
-    import io
+def array_node(dtype="<f8", shape=(2,), order="C", data=bytes(16)):
+    """Return an encoded ndarray node, well formed unless the arguments make it otherwise."""
+    return {"type": "ndarray", "dtype": dtype, "shape": list(shape), "order": order,
+            "data": base64.b64encode(data).decode("ascii")}
 
-    buffer = io.BytesIO()
-    np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    node = {"type": "ndarray", "npy": base64.b64encode(buffer.getvalue()).decode("ascii")}
-    with pytest.raises(wire.WireError, match="invalid encoded ndarray"):
+
+def test_wire_keeps_fortran_order():
+    value = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    decoded = wire.decode_value(wire.encode_value(value))
+    assert decoded.flags.f_contiguous
+    assert np.array_equal(decoded, value)
+
+
+def test_wire_decoded_array_writable():
+    decoded = wire.decode_value(wire.encode_value(np.zeros((2, 1))))
+    assert decoded.flags.writeable
+
+
+@pytest.mark.parametrize("node, message", [
+    (array_node(dtype="|O", shape=(1,), data=bytes(8)), "unsupported array dtype '\\|O'"),
+    (array_node(dtype="|V8", shape=(1,), data=bytes(8)), "unsupported array dtype '\\|V8'"),
+    (array_node(dtype="<U0", shape=(3,), data=b""), "items of size 0"),
+    (array_node(data=bytes(15)), "15 bytes do not fill an array of shape \\(2,\\)"),
+    (array_node(shape=(-2,)), "non-negative integers"),
+    (array_node(order="K"), "order must be 'C' or 'F'"),
+])
+def test_wire_rejects_invalid_array(node, message):
+    with pytest.raises(wire.WireError, match=message):
         wire.decode_value(node)
 
 
 @pytest.mark.parametrize("node", [
     [], {"type": "code"}, {"type": "float", "value": "__import__('os')"},
     {"type": "ndarray", "npy": "not base64!"}, {"type": "tuple", "items": "abc"},
+    dict(array_node(), data="not base64!"),
 ])
 def test_wire_rejects_malformed(node):
     with pytest.raises(wire.WireError):
@@ -1337,3 +1362,126 @@ def test_hidden_mismatch_float64_output_none():
 def test_hidden_mismatch_within_tolerance_none():
     case = sigmoid_case()
     assert find_mismatch(case.expected * (1 + 1e-9), case) is None
+
+
+@pytest.fixture
+def worker_settings(tmp_path):
+    """Sandbox settings with a private scratch folder; closes the worker hosts afterwards."""
+    scratch = tmp_path / "scratch"
+    (scratch / "public").mkdir(parents=True)
+    for folder in (scratch, scratch / "public"):
+        folder.chmod(0o711)
+    yield runner.SandboxSettings(runner.Limits(timeout_seconds=10, cpu_seconds=10),
+                                 (str(COURSE_ROOT),), str(scratch))
+    runner.close_worker_hosts()
+
+
+def reference_graded_files():
+    """Return {graded file name: bytes} of the instructor's reference solution."""
+    return {path.name: path.read_bytes() for path in sorted(GRADED_DIR.glob("lesson*.py"))}
+
+
+def lost_points(results):
+    """Return the graded functions of ``results`` that earned less than their points."""
+    return [result.function for result in results if result.points < result.max_points]
+
+
+def test_worker_host_grades_submissions_in_turn(worker_settings):
+    table = case_table.build_case_table()
+    first = grader.grade_functions(reference_graded_files(), table, worker_settings)
+    host = runner.THREAD_HOST.host
+    second = grader.grade_functions(reference_graded_files(), table, worker_settings)
+    assert runner.THREAD_HOST.host is host
+    assert host.is_running()
+    assert lost_points(first) == []
+    assert lost_points(second) == []
+
+
+def test_worker_host_exits_when_closed(worker_settings):
+    grader.grade_functions(reference_graded_files(), case_table.build_case_table(),
+                           worker_settings)
+    host = runner.THREAD_HOST.host
+    runner.close_worker_hosts()
+    assert host.process.returncode == 0
+
+
+def test_worker_host_replaced_after_kill(worker_settings):
+    table = case_table.build_case_table()
+    grader.grade_functions(reference_graded_files(), table, worker_settings)
+    killed = runner.THREAD_HOST.host
+    os.killpg(killed.process.pid, signal.SIGKILL)
+    killed.process.wait()
+    results = grader.grade_functions(reference_graded_files(), table, worker_settings)
+    assert runner.THREAD_HOST.host is not killed
+    assert lost_points(results) == []
+
+
+def test_worker_host_inputs_unchanged_by_earlier_submission(worker_settings):
+    table = case_table.build_case_table()
+    files = reference_graded_files()
+    changing = replace_solution(files[module_file("sigmoid")].decode(), "sigmoid",
+                                "s = 1 / (1 + np.exp(-z))\nz[...] = 7\nreturn s\n")
+    changed = grader.grade_functions({**files, module_file("sigmoid"): changing.encode()},
+                                     table, worker_settings)
+    after = grader.grade_functions(files, table, worker_settings)
+    assert "sigmoid" in lost_points(changed)
+    assert lost_points(after) == []
+
+
+def test_worker_host_timeout_starts_new_host(worker_settings, monkeypatch):
+    table = case_table.build_case_table()
+    files = reference_graded_files()
+    grader.grade_functions(files, table, worker_settings)
+    stuck = runner.THREAD_HOST.host
+    # This margin leaves the worker 10 ms in all, far less than it needs to start.
+    all_timeouts = worker_settings.limits.timeout_seconds * len(specs.FUNCTION_NAMES)
+    monkeypatch.setattr(runner, "WORKER_MARGIN_SECONDS", 0.01 - all_timeouts)
+    results = grader.grade_functions(files, table, worker_settings)
+    assert {result.outcome for result in results} == {"timeout"}
+    assert stuck.process.returncode == -signal.SIGKILL
+
+    monkeypatch.undo()
+    again = grader.grade_functions(files, table, worker_settings)
+    assert lost_points(again) == []
+
+
+def test_worker_rejects_request_of_other_setup(worker_settings):
+    table = case_table.build_case_table()
+    setup = grader.worker_setup(table, worker_settings)
+    host = runner.thread_host()
+    assert host.load_setup(setup)
+    other = dataclasses.replace(setup, key="0" * 64)
+    host.setup_key = other.key
+    module = specs.MODULE_OF["sigmoid"]
+    reports = runner.run_worker(other, [("sigmoid", module)],
+                                {f"course_lib/graded/{module_file('sigmoid')}": b""})
+    assert reports[0]["outcome"] == "worker_error"
+    assert "another setup" in reports[0]["detail"]
+
+
+def test_worker_reports_unreadable_setup(worker_settings):
+    setup = runner.WorkerSetup(worker_settings, b"not JSON", "1" * 64)
+    module = specs.MODULE_OF["sigmoid"]
+    reports = runner.run_worker(setup, [("sigmoid", module)],
+                                {f"course_lib/graded/{module_file('sigmoid')}": b""})
+    assert reports[0]["outcome"] == "worker_error"
+    assert "no usable setup" in reports[0]["detail"]
+
+
+def support_imports(path):
+    """Return the course_lib modules outside ``course_lib.graded`` that a graded file imports."""
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "course_lib":
+            modules.update(f"course_lib.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return {module for module in modules
+            if module.startswith("course_lib.") and not module.startswith("course_lib.graded")}
+
+
+def test_preloaded_modules_cover_reference_imports():
+    imported = set().union(*(support_imports(path) for path in GRADED_DIR.glob("lesson*.py")))
+    assert set(grader.PRELOADED_MODULES) == {"course_lib", "course_lib.graded"} | imported

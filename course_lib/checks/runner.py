@@ -526,8 +526,12 @@ def add_fix_first(results):
                 result.fix_first = blockers
 
 
-def format_message(result, observation):
-    """Build the multi-line message of a case: inputs, then the outcome."""
+def format_message(result, observation, expected_text=None):
+    """Build the multi-line message of a case: inputs, then the outcome.
+
+    ``expected_text`` is the case's expected value already formatted by
+    ``format_output``, for a caller that reports the same case many times.
+    """
     if result.status == NOT_IMPLEMENTED:
         blocker = blocking_function(observation)
         if blocker is None:
@@ -543,7 +547,9 @@ def format_message(result, observation):
     else:
         names = specs.OUTPUT_NAMES[observation.function]
         lines.append(f"got: {format_output(observation.got, names)}")
-        lines.append(f"expected: {format_output(observation.case.expected, names)}")
+        if expected_text is None:
+            expected_text = format_output(observation.case.expected, names)
+        lines.append(f"expected: {expected_text}")
         lines.append(f"tolerance: rtol={observation.case.rtol:g}, atol={observation.case.atol:g}")
         lines.extend(f"problem: {problem}" for problem in observation.problems)
     if observation.printed and not result.passed:

@@ -9,6 +9,7 @@ a grade was computed with.
 """
 
 import dataclasses
+import functools
 import hashlib
 import importlib
 import json
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from course_lib.checks import specs
 from course_lib.checks.cases import Case
+from course_lib.checks.runner import format_output
 from course_lib.grading import wire
 
 LOGGER = logging.getLogger(__name__)
@@ -51,6 +53,11 @@ class GradingCase:
     def function(self):
         """Name of the graded function."""
         return self.case.function
+
+    @functools.cached_property
+    def expected_text(self):
+        """The expected value as the case messages show it, formatted once per table."""
+        return format_output(self.case.expected, specs.OUTPUT_NAMES[self.function])
 
 
 @dataclass(frozen=True)

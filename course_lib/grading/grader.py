@@ -12,6 +12,7 @@ import builtins
 import errno
 import functools
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,13 @@ POINTS = {
     "accuracy": 1,
 }
 NOT_RUN = "not run"
+# Generated packages and instructor modules that every reference graded module imports.
+# The worker imports them once per submission, so that each function's child only
+# compiles and runs the submission's own modules.
+PRELOADED_MODULES = ("course_lib", "course_lib.graded", "course_lib.validation")
+# The setup of the latest run, under "key" (case table sha256, settings) and "setup".
+LAST_SETUP = {}
+SETUP_LOCK = threading.Lock()
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Top-level entries of the instructor's course_lib that never reach the sandbox: the
 # generated package __init__, the reference solutions, and the instructor-only code
@@ -221,29 +229,39 @@ def grade_functions(graded_files, table, settings):
     list of FunctionResult
         One per graded function, in course order.
     """
-    files = support_files()
-    files.update({f"course_lib/graded/{name}": data for name, data in graded_files.items()})
+    files = {f"course_lib/graded/{name}": data for name, data in graded_files.items()}
 
     results, jobs = {}, []
     for function in specs.FUNCTION_NAMES:
-        cases = table.for_function(function)
         module = specs.MODULE_OF[function]
         if module_path(module) in files:
-            jobs.append((function, module, cases))
+            jobs.append((function, module))
         else:
-            results[function] = not_run(FunctionResult(function, float(POINTS[function])), cases,
-                                        "missing_file",
+            results[function] = not_run(FunctionResult(function, float(POINTS[function])),
+                                        table.for_function(function), "missing_file",
                                         f"{module_path(module)} is missing from the submission")
 
     if jobs:
-        envelopes = runner.run_worker(jobs, files, settings)
-        for (function, _, cases), envelope in zip(jobs, envelopes):
+        envelopes = runner.run_worker(worker_setup(table, settings), jobs, files)
+        for (function, _), envelope in zip(jobs, envelopes):
             result = FunctionResult(function, float(POINTS[function]))
-            results[function] = judge(result, cases, envelope, settings.limits)
+            results[function] = judge(result, table.for_function(function), envelope,
+                                      settings.limits)
 
     ordered = [results[function] for function in specs.FUNCTION_NAMES]
     add_fix_first(ordered)
     return ordered
+
+
+def worker_setup(table, settings):
+    """Return the worker setup of ``table`` and ``settings``, built once and then reused."""
+    key = (table.sha256, settings)
+    with SETUP_LOCK:
+        if LAST_SETUP.get("key") != key:
+            cases = {function: table.for_function(function) for function in specs.FUNCTION_NAMES}
+            LAST_SETUP.update(key=key, setup=runner.build_setup(settings, cases, support_files(),
+                                                                PRELOADED_MODULES))
+        return LAST_SETUP["setup"]
 
 
 def not_run(result, cases, outcome, reason):
@@ -413,7 +431,7 @@ def verdict(grading_case, observation, observations):
     """Return the record entry of one case: status, student feedback, hint, instructor detail."""
     status = status_of(observation)
     result = CaseResult(observation.function, grading_case.case.description, status, "")
-    detail = format_message(result, observation)
+    detail = format_message(result, observation, grading_case.expected_text)
     hint = None
 
     if grading_case.visibility == HIDDEN:

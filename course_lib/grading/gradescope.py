@@ -131,6 +131,7 @@ def check_limits(limits):
     try:
         return check_reference(case_table.build_case_table(), settings)
     finally:
+        runner.close_worker_hosts()
         shutil.rmtree(scratch_dir, ignore_errors=True)
 
 
@@ -246,6 +247,7 @@ def run_autograder(root):
     try:
         record = grade_submission(find_submission(submission_dir), table, settings)
     finally:
+        runner.close_worker_hosts()
         shutil.rmtree(scratch_dir, ignore_errors=True)
 
     write_atomically(results_dir / "results.json", json.dumps(gradescope_results(record), indent=1))

@@ -1,11 +1,12 @@
 """Encode function arguments and return values as JSON for the grading worker.
 
 The grader and the sandboxed worker exchange only this format.  Every NumPy
-array travels as the base64 text of an ``.npy`` file and is read back with
-``allow_pickle=False``, and every float travels as its ``repr`` string, so
-decoding never unpickles or evaluates anything.  A submission that controls
-its side of the exchange can therefore send wrong values, but it cannot run
-code in the grader.
+array travels as its dtype string, shape, memory order and the base64 text
+of its raw bytes.  Only plain numeric, boolean, bytes, str and datetime
+dtypes are accepted, so an array never contains Python objects.  Every float
+travels as its ``repr`` string, so decoding never unpickles or evaluates
+anything.  A submission that controls its side of the exchange can
+therefore send wrong values, but it cannot run code in the grader.
 
 Only the standard library is imported at module level: the worker loads this
 file before NumPy can be imported inside the sandbox, and imports NumPy
@@ -13,10 +14,15 @@ inside the functions once it can.
 """
 
 import base64
-import io
+import math
+import re
 
 MAX_DEPTH = 32
 MAX_STRING_LENGTH = 10_000
+MAX_DIMENSIONS = 32
+# Byte order, kind (bool, signed, unsigned, float, complex, bytes, str, datetime,
+# timedelta), item size and an optional datetime unit: "<f8", "|b1", "<U5", "<M8[ns]".
+ARRAY_DTYPE = re.compile(r"[<>|=][biufcSUMm]\d{1,4}(?:\[\w{1,10}\])?")
 
 
 class WireError(ValueError):
@@ -80,15 +86,12 @@ def encode_value(value, depth=0):
 
 
 def encode_array(array, kind):
-    """Encode an ndarray or a NumPy scalar as base64 ``.npy`` bytes."""
-    import numpy as np
-
-    buffer = io.BytesIO()
-    try:
-        np.save(buffer, array, allow_pickle=False)
-    except ValueError:
+    """Encode an ndarray or a NumPy scalar as its dtype, shape, memory order and base64 bytes."""
+    if not ARRAY_DTYPE.fullmatch(array.dtype.str) or array.dtype.itemsize == 0:
         return {"type": "unsupported", "python_type": f"ndarray of dtype {array.dtype}"}
-    return {"type": kind, "npy": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    order = "F" if array.flags.f_contiguous and not array.flags.c_contiguous else "C"
+    return {"type": kind, "dtype": array.dtype.str, "shape": list(array.shape), "order": order,
+            "data": base64.b64encode(array.tobytes(order=order)).decode("ascii")}
 
 
 def decode_value(node, depth=0):
@@ -126,13 +129,27 @@ def decode_scalar_text(node, depth):
 
 
 def decode_array(node, depth):
-    """Decode an ndarray or NumPy scalar node from its ``.npy`` bytes."""
+    """Decode an ndarray or NumPy scalar node, checking its dtype, shape and byte count."""
     import numpy as np
 
-    data = base64.b64decode(node["npy"].encode("ascii"), validate=True)
-    array = np.load(io.BytesIO(data), allow_pickle=False)
-    if not isinstance(array, np.ndarray):
-        raise WireError("npy data did not hold an array")
+    dtype_text, shape, order = node["dtype"], node["shape"], node["order"]
+    if not (isinstance(dtype_text, str) and ARRAY_DTYPE.fullmatch(dtype_text)):
+        raise WireError(f"unsupported array dtype {str(dtype_text)[:50]!r}")
+    if not (isinstance(shape, list) and len(shape) <= MAX_DIMENSIONS
+            and all(type(size) is int and size >= 0 for size in shape)):
+        raise WireError("shape must be a list of at most 32 non-negative integers")
+    if order not in ("C", "F"):
+        raise WireError("order must be 'C' or 'F'")
+
+    dtype = np.dtype(dtype_text)
+    data = base64.b64decode(node["data"].encode("ascii"), validate=True)
+    if len(data) != math.prod(shape) * dtype.itemsize:
+        raise WireError(f"{len(data)} bytes do not fill an array of shape {tuple(shape)} "
+                        f"and dtype {dtype_text}")
+    if dtype.itemsize == 0:
+        raise WireError(f"dtype {dtype_text} has items of size 0")
+    # A bytearray makes the array writable, as a function's inputs must be.
+    array = np.frombuffer(bytearray(data), dtype=dtype).reshape(shape, order=order)
     if node["type"] == "numpy_scalar":
         if array.ndim != 0:
             raise WireError("numpy_scalar must hold a 0-d array")

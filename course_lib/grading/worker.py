@@ -1,15 +1,25 @@
 """Run the graded functions of one submission inside a sandbox and report what they returned.
 
 The grader starts this file as a script, ``python -I -S worker.py
---result-fd N``, with a JSON request on standard input.  The worker is
-trusted code: it reads the request, isolates itself (see ``sandbox``),
-writes the submission's files into a private folder and imports NumPy.
-Then, for each graded function, it forks a child in a new PID namespace.
-The child restricts itself further, imports the submission's module and
-calls the function on every case.  It reports one JSON line per event on a
-pipe that only the worker reads.  The worker enforces the wall-clock
-timeout and the output cap of each child, then writes a single JSON
-envelope to file descriptor N, which no child holds.
+--control-fd N --numpy-path DIR``: a host process that imports NumPy once and
+then waits for messages on the Unix socket N.  A "setup" message carries
+one file with what a whole run shares: the limits, the folders, the support
+files and every function's cases, which the host decodes once.  A "run"
+message carries three files, the JSON request (the submission's graded
+files and the functions to grade), the report and the log.  The host forks
+one worker per request, so a submission's worker starts with NumPy and the
+cases already loaded and with nothing left over from earlier submissions.
+The host replies to each message with a status line: 0 for a setup, the
+worker's exit status for a run.
+
+The worker is trusted code: it reads the request, isolates itself (see
+``sandbox``) and writes the submission's files into a private folder.  Then,
+for each graded function, it forks a child in a new PID namespace.  The
+child restricts itself further, imports the submission's module and calls
+the function on every case.  It reports one JSON line per event on a pipe
+that only the worker reads.  The worker enforces the wall-clock timeout and
+the output cap of each child, then writes a single JSON envelope to the
+report file, which no child holds.
 
 Neither process compares anything: the expected values stay in the grader.
 The module imports only the standard library and its two neighbours,
@@ -18,11 +28,14 @@ hidden.
 """
 
 import base64
+import gc
+import hashlib
 import json
 import os
 import select
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -31,6 +44,12 @@ import warnings
 
 # Folders on sys.path when NumPy was imported; each child checks it can still read them.
 IMPORT_FOLDERS = []
+# The traceback of the host's failed NumPy import, or None.
+PRELOAD_ERROR = None
+# The run's setup as ``load_setup`` decoded it: "key" (the sha256 of its text, or None when
+# it failed to load, with the traceback in "error"), "cases" by function, "files" as bytes,
+# "preload", "limits", "hidden_paths", "numpy_path", "scratch_dir".
+SETUP = {"key": None, "error": "no setup was received"}
 READ_CHUNK = 65536
 # How often to check for the child's exit where os.pidfd_open is missing.
 FALLBACK_POLL_SECONDS = 0.05
@@ -38,16 +57,106 @@ MAX_MESSAGE_LENGTH = 500
 
 
 def main(argv):
-    """Read the request, run the children and write the envelope; return the exit status."""
-    result_fd = int(argv[argv.index("--result-fd") + 1])
+    """Import NumPy, then serve the grader's requests until it closes the socket."""
+    control_fd = int(argv[argv.index("--control-fd") + 1])
+    numpy_path = argv[argv.index("--numpy-path") + 1]
+    preload_numpy(numpy_path)
+    return serve(socket.socket(fileno=control_fd))
+
+
+def preload_numpy(numpy_path):
+    """Import NumPy in the host, so that every forked worker starts with it loaded.
+
+    A failure is kept in ``PRELOAD_ERROR`` and reported by each worker,
+    because the host has no other way to reach the grader's log.
+    """
+    global PRELOAD_ERROR
+    sys.path.append(numpy_path)
     try:
-        request = json.loads(sys.stdin.buffer.read())
+        import numpy  # noqa: F401
+    except Exception:  # noqa: BLE001 - reported with every request instead
+        PRELOAD_ERROR = traceback.format_exc(limit=5)
+    finally:
+        sys.path.remove(numpy_path)
+
+
+def serve(control):
+    """Answer the messages received on ``control`` until the grader closes it.
+
+    Returns 0 when the grader closes the socket, and 2 on a message that is
+    neither a setup with one file nor a run with three files.
+    """
+    sandbox.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL)
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 64, 3)
+        if not message:
+            return 0
+        if message == b"setup" and len(fds) == 1:
+            load_setup(fds[0])
+            status = 0
+        elif message == b"run" and len(fds) == 3:
+            status = fork_worker(control, fds)
+        else:
+            for fd in fds:
+                os.close(fd)
+            return 2
+        control.sendall(f"{status}\n".encode("ascii"))
+
+
+def load_setup(setup_fd):
+    """Read and decode the run's setup into ``SETUP``, keeping the traceback if that fails."""
+    global SETUP
+    try:
+        with os.fdopen(setup_fd, "rb") as stream:
+            text = stream.read()
+        document = json.loads(text)
+        cases = {function: [(wire.decode_value(case["args"]), wire.decode_value(case["kwargs"]))
+                            for case in function_cases]
+                 for function, function_cases in document["cases"].items()}
+        files = {path: base64.b64decode(content) for path, content in document["files"].items()}
+        SETUP = dict(document, key=hashlib.sha256(text).hexdigest(), cases=cases, files=files)
+        # Objects that no collection will traverse stay unwritten in the forked workers, so
+        # their memory pages are not copied.
+        gc.freeze()
+    except Exception:  # noqa: BLE001 - reported with every request of this setup
+        SETUP = {"key": None, "error": traceback.format_exc(limit=5)}
+
+
+def fork_worker(control, fds):
+    """Fork the worker for one request, wait for it and return its exit status."""
+    pid = os.fork()
+    if pid == 0:
+        control.close()
+        os._exit(run_forked_worker(*fds))
+    for fd in fds:
+        os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def run_forked_worker(request_fd, report_fd, log_fd):
+    """Grade one request in the forked worker and write its envelope; return the exit status.
+
+    Standard output and error go to the log file, which the function
+    children inherit for what the submission prints.
+    """
+    null_fd = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null_fd, 0)
+    os.close(null_fd)
+    os.dup2(log_fd, 1)
+    os.dup2(log_fd, 2)
+    os.close(log_fd)
+
+    try:
+        with os.fdopen(request_fd, "rb") as stream:
+            request = json.loads(stream.read())
         envelope = run_request(request)
     except Exception:  # noqa: BLE001 - the grader must receive every worker failure
         envelope = {"outcome": "worker_error", "detail": traceback.format_exc(limit=5)}
 
-    with os.fdopen(result_fd, "w", encoding="utf-8") as stream:
+    with os.fdopen(report_fd, "w", encoding="utf-8") as stream:
         json.dump(envelope, stream)
+    sys.stdout.flush()
     return 0
 
 
@@ -60,18 +169,26 @@ def run_request(request):
         "isolation" and "results", one dict per job in request order (see
         ``collect_events``).
     """
-    kept_paths = find_kept_paths(BASE_SYS_PATH + [request["numpy_path"]])
-    isolation, path_map, sandbox_dir = sandbox.isolate_worker(request["hidden_paths"], kept_paths)
+    if SETUP["key"] is None:
+        raise RuntimeError(f"the worker host has no usable setup:\n{SETUP['error']}")
+    if request["setup"] != SETUP["key"]:
+        raise RuntimeError("the request names another setup than the one the worker host loaded")
+
+    kept_paths = find_kept_paths(BASE_SYS_PATH + [SETUP["numpy_path"]])
+    isolation, path_map, sandbox_dir = sandbox.isolate_worker(SETUP["hidden_paths"], kept_paths)
     own_folder = sandbox_dir is None
     if own_folder:
-        sandbox_dir = tempfile.mkdtemp(prefix="submission-", dir=request["scratch_dir"])
+        sandbox_dir = tempfile.mkdtemp(prefix="submission-", dir=SETUP["scratch_dir"])
         os.chmod(sandbox_dir, 0o755)
 
     init_pid = sandbox.start_namespace_init() if isolation["pid"] else None
     try:
-        write_files(sandbox_dir, request["files"])
-        import_numpy(request["numpy_path"], path_map)
-        results = [run_job(job, request["limits"], isolation, sandbox_dir)
+        write_files(sandbox_dir, SETUP["files"])
+        write_files(sandbox_dir, decode_files(request["files"]))
+        import_numpy(SETUP["numpy_path"], path_map)
+        import_support_modules(SETUP["preload"], sandbox_dir)
+        gc.freeze()
+        results = [run_job(job, SETUP["limits"], isolation, sandbox_dir)
                    for job in request["jobs"]]
     finally:
         if init_pid is not None:
@@ -83,18 +200,36 @@ def run_request(request):
 
 
 def import_numpy(numpy_path, path_map):
-    """Import NumPy from its kept folder, so that every child inherits it already loaded.
+    """Point ``sys.path`` and the packages loaded so far at the kept folders, then import NumPy.
 
-    ``sys.path`` and the packages imported so far are pointed at the kept
-    folders first, which the children can read even where the originals are
-    hidden or unreadable for them.
+    The host imported NumPy from its original folder, which may be hidden or
+    unreadable for the children; the kept folders are readable, so a module
+    that NumPy or the submission imports later is found there.  The import
+    below only completes what the host's import did not load.
     """
+    if PRELOAD_ERROR is not None:
+        raise RuntimeError(f"the worker host could not import NumPy:\n{PRELOAD_ERROR}")
     entries = BASE_SYS_PATH + [numpy_path]
     sys.path[:] = [map_path(os.path.realpath(entry), path_map) for entry in entries]
     remap_package_paths(path_map)
     import numpy  # noqa: F401
 
     IMPORT_FOLDERS[:] = [entry for entry in sys.path if os.path.isdir(entry)]
+
+
+def import_support_modules(names, sandbox_dir):
+    """Import the instructor's support modules from the sandbox folder, for every child to inherit.
+
+    ``names`` come from the grader and never name a submission's module, so
+    only trusted code runs here; each child then imports just the
+    submission's own modules.
+    """
+    import importlib
+
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, sandbox_dir)
+    for name in names:
+        importlib.import_module(name)
 
 
 def run_job(job, limits, isolation, sandbox_dir):
@@ -129,13 +264,18 @@ def find_kept_paths(entries):
     return kept
 
 
+def decode_files(files):
+    """Return {relative path: bytes} of a request's base64-encoded ``files``."""
+    return {path: base64.b64decode(content) for path, content in files.items()}
+
+
 def write_files(root, files):
-    """Write the base64-encoded ``files`` (relative path to content) under ``root``."""
+    """Write ``files`` (relative path to bytes) under ``root``, readable by every user."""
     for relative_path, content in files.items():
         path = os.path.join(root, relative_path)
         os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
         with open(path, "wb") as stream:
-            stream.write(base64.b64decode(content))
+            stream.write(content)
         os.chmod(path, 0o644)
 
 
@@ -233,7 +373,10 @@ def run_child(job, limits, isolation, sandbox_dir, event_fd):
 
 
 def prepare_child(limits, isolation, sandbox_dir, event_fd):
-    """Close inherited files, restrict the process and put the sandbox first on ``sys.path``."""
+    """Close inherited files, restrict the process and enter the sandbox folder.
+
+    ``import_support_modules`` has already put the sandbox folder first on ``sys.path``.
+    """
     null_fd = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null_fd, 0)
     os.close(null_fd)
@@ -243,8 +386,6 @@ def prepare_child(limits, isolation, sandbox_dir, event_fd):
 
     sandbox.restrict_child(isolation, limits)
     os.chdir(sandbox_dir)
-    sys.path.insert(0, sandbox_dir)
-    sys.dont_write_bytecode = True
 
 
 def remap_package_paths(path_map):
@@ -284,13 +425,15 @@ class EventEmitter:
 
 
 def run_cases(job, emitter):
-    """Decode the inputs, import the submission's module and call the function on each case."""
+    """Import the submission's module and call the function on each case of the setup.
+
+    The host decoded the cases before forking, so this child holds its own
+    copy of every input and a function that changes its arguments changes
+    nothing outside the child.
+    """
     import importlib
 
-    cases = [
-        (wire.decode_value(case["args"]), wire.decode_value(case["kwargs"]))
-        for case in job["cases"]
-    ]
+    cases = SETUP["cases"][job["function"]]
     try:
         module = importlib.import_module(job["module"])
     except BaseException as error:  # noqa: BLE001 - sys.exit and errors at import
@@ -322,13 +465,17 @@ def call_case(function, index, args, kwargs):
         for warning in caught
         if issubclass(warning.category, RuntimeWarning)
     ]
-    return {
-        "event": "result",
-        "index": index,
-        "value": wire.encode_value(value),
-        "arguments_after": wire.encode_value([list(args), kwargs]),
-        "warnings": runtime_warnings[:10],
-    }
+    try:
+        return {
+            "event": "result",
+            "index": index,
+            "value": wire.encode_value(value),
+            "arguments_after": wire.encode_value([list(args), kwargs]),
+            "warnings": runtime_warnings[:10],
+        }
+    except MemoryError as error:
+        # Encoding a large returned array needs memory under the same limit as the call.
+        return {"event": "error", "index": index, **describe_exception(error)}
 
 
 def describe_exception(error):
