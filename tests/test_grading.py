@@ -17,6 +17,7 @@ import io
 import json
 import logging
 import os
+import pwd
 import signal
 import socket
 import subprocess
@@ -854,7 +855,25 @@ def test_killed_run_resumes_grading_each_once(tmp_path):
     assert [row["student"] for row in read_gradebook(out)] == students
 
 
-def test_interrupted_run_stops_workers(tmp_path):
+def nobody_worker_processes():
+    """Return the PIDs of processes of the user nobody that run the grading worker."""
+    nobody = pwd.getpwnam("nobody").pw_uid
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes()
+            owner = entry.stat().st_uid
+        except OSError:
+            continue
+        if owner == nobody and b"course_lib/grading/worker.py" in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("signal_number, exit_status", [
+    (signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129),
+])
+def test_interrupted_run_stops_workers(tmp_path, signal_number, exit_status):
     root, out, scratch = tmp_path / "submissions", tmp_path / "results", tmp_path / "scratch"
     root.mkdir()
     scratch.mkdir()
@@ -868,10 +887,15 @@ def test_interrupted_run_stops_workers(tmp_path):
         time.sleep(0.02)
     time.sleep(1)
 
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=20) == 130
+    process.send_signal(signal_number)
+    assert process.wait(timeout=20) == exit_status
     assert list((out / "records").glob("*.json")) == []
     assert list(scratch.iterdir()) == []
+    if os.geteuid() == 0:
+        deadline = time.monotonic() + 5
+        while nobody_worker_processes() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert nobody_worker_processes() == []
     log = log_path.read_text()
     assert "Interrupted: stopping the running workers" in log
     assert "ERROR" not in log
@@ -1128,12 +1152,22 @@ def test_single_submission_as_submissions_rejected(tmp_path, capsys, layout):
     assert f"for example {tmp_path / 'submissions'}." in error
 
 
-@pytest.mark.parametrize("option", ["--timeout", "--cpu-time", "--memory", "--max-output",
-                                    "--jobs"])
-def test_limits_must_be_positive(tmp_path, capsys, option):
+@pytest.mark.parametrize("option, value, expected", [
+    ("--timeout", "0", "expected a number above 0 and at most 86400, got '0'"),
+    ("--timeout", "nan", "expected a number above 0 and at most 86400, got 'nan'"),
+    ("--timeout", "inf", "expected a number above 0 and at most 86400, got 'inf'"),
+    ("--cpu-time", "0", "expected a whole number from 1 to 86400, got '0'"),
+    ("--cpu-time", "0.5", "expected a whole number from 1 to 86400, got '0.5'"),
+    ("--memory", "0", "expected a whole number from 1 to 1048576, got '0'"),
+    ("--max-output", "1e9", "expected a number above 0 and at most 1048576, got '1e9'"),
+    ("--jobs", "2.5", "expected a whole number from 1 to 1024, got '2.5'"),
+    ("--jobs", "0", "expected a whole number from 1 to 1024, got '0'"),
+])
+def test_limit_option_rejects_value(tmp_path, capsys, option, value, expected):
     with pytest.raises(SystemExit):
-        cli.main([str(tmp_path), "--out", str(tmp_path / "results"), option, "0"])
-    assert "expected a positive number, got '0'" in capsys.readouterr().err
+        cli.main([str(tmp_path), "--out", str(tmp_path / "results"), option, value])
+    assert expected in capsys.readouterr().err
+    assert not (tmp_path / "results").exists()
 
 
 def test_results_lock_rejects_second_run(tmp_path):
@@ -1485,3 +1519,14 @@ def support_imports(path):
 def test_preloaded_modules_cover_reference_imports():
     imported = set().union(*(support_imports(path) for path in GRADED_DIR.glob("lesson*.py")))
     assert set(grader.PRELOADED_MODULES) == {"course_lib", "course_lib.graded"} | imported
+
+
+def test_printing_at_import_names_output_limit(worker_settings):
+    files = reference_graded_files()
+    name = module_file("cross_entropy_loss")
+    text = files[name].decode() + '\n\nprint("x" * 5_000_000)\n'
+    results = grader.grade_functions({**files, name: text.encode()},
+                                     case_table.build_case_table(), worker_settings)
+    (result,) = [result for result in results if result.function == "cross_entropy_loss"]
+    assert result.outcome == "output_limit"
+    assert "4 MiB" in result.reason

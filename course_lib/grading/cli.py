@@ -11,8 +11,10 @@ import logging
 import os
 import shlex
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -39,20 +41,49 @@ STOPPED_OUTCOMES = ("ran", "not_implemented")
 FIXABLE_STATUSES = ("empty", "invalid")
 
 
+# Upper bounds of the numeric options; they keep every timeout and resource limit
+# within what the operating system accepts.
+DAY_SECONDS = 86_400
+MAX_MIB = 1024 * 1024
+MAX_JOBS = 1024
+# Signals that stop a run the way Ctrl-C does: the workers are killed and nothing in progress is saved.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopped(KeyboardInterrupt):
+    """Raised in the main thread when SIGTERM or SIGHUP arrives.
+
+    Attributes
+    ----------
+    signal_number : int
+    """
+
+    def __init__(self, signal_number):
+        super().__init__(signal.Signals(signal_number).name)
+        self.signal_number = signal_number
+
+
+def raise_stopped(signal_number, frame):
+    """Turn a stop signal into ``Stopped``, which unwinds like Ctrl-C."""
+    raise Stopped(signal_number)
+
+
 class UsageError(ValueError):
     """Raised for command-line arguments that cannot be used. The message gives the reason and the fix."""
 
 
-def positive_number(kind):
-    """Return an argparse type that converts to ``kind`` and accepts only positive values."""
+def positive_number(kind, maximum):
+    """Return an argparse type that converts to ``kind`` and accepts values in (0, ``maximum``]."""
+    expected = (f"a whole number from 1 to {maximum}" if kind is int
+                else f"a number above 0 and at most {maximum}")
 
     def convert(text):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not 0 < value <= maximum:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
         return value
 
     return convert
@@ -61,13 +92,17 @@ def positive_number(kind):
 def add_limit_arguments(parser):
     """Add the options that set the limits of one function call (see ``runner.Limits``)."""
     defaults = runner.Limits()
-    parser.add_argument("--timeout", type=positive_number(float), default=defaults.timeout_seconds,
+    parser.add_argument("--timeout", type=positive_number(float, DAY_SECONDS),
+                        default=defaults.timeout_seconds,
                         help="wall-clock seconds allowed for one function (default %(default)s)")
-    parser.add_argument("--cpu-time", type=positive_number(int), default=defaults.cpu_seconds,
+    parser.add_argument("--cpu-time", type=positive_number(int, DAY_SECONDS),
+                        default=defaults.cpu_seconds,
                         help="CPU seconds allowed for one function (default %(default)s)")
-    parser.add_argument("--memory", type=positive_number(int), default=defaults.memory_mib,
+    parser.add_argument("--memory", type=positive_number(int, MAX_MIB),
+                        default=defaults.memory_mib,
                         help="memory in MiB allowed for one function (default %(default)s)")
-    parser.add_argument("--max-output", type=positive_number(float), default=defaults.output_mib,
+    parser.add_argument("--max-output", type=positive_number(float, MAX_MIB),
+                        default=defaults.output_mib,
                         help="MiB that one function may print, write or return "
                              "(default %(default)s)")
 
@@ -91,7 +126,7 @@ def build_parser():
                         help="folder with one folder or .zip file per student")
     parser.add_argument("--out", metavar="RESULTS", type=Path, required=True,
                         help="results folder; created if missing, never inside SUBMISSIONS")
-    parser.add_argument("--jobs", type=positive_number(int), default=default_jobs(),
+    parser.add_argument("--jobs", type=positive_number(int, MAX_JOBS), default=default_jobs(),
                         help="submissions graded in parallel (default: number of usable cores "
                              "plus one, %(default)s)")
     add_limit_arguments(parser)
@@ -182,7 +217,8 @@ def check_regrade_names(names, submissions):
 def main(argv=None):
     """Run the grade command; return 0 on success, 1 after a grader error, 2 for bad arguments.
 
-    Ctrl-C returns 130 after the running workers stop.
+    Ctrl-C returns 130 after the running workers stop; SIGTERM and SIGHUP
+    stop them too and return 143 and 129.
     """
     arguments = build_parser().parse_args(argv)
     if arguments.verbose:
@@ -205,11 +241,16 @@ def main(argv=None):
         sys.stderr.write(f"error: cannot create the results folder {out}: {error}. Choose "
                          f"another --out folder.\n")
         return 2
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {number: signal.signal(number, raise_stopped) for number in STOP_SIGNALS}
     try:
         return grade_class(arguments, submissions, submissions_root, results)
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as interrupt:
+        return 128 + getattr(interrupt, "signal_number", signal.SIGINT)
     finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         results.release()
 
 

@@ -337,6 +337,9 @@ def find_run_problem(envelope, events, module_file, limits):
     import_error = first_event(events, "import_error")
     if import_error is not None and import_error.get("builtin_base") == "MemoryError":
         return "memory_limit", describe_limit("memory_limit", limits)
+    if (import_error is not None and import_error.get("builtin_base") == "OSError"
+            and import_error.get("errno") == errno.EFBIG):
+        return "output_limit", describe_limit("output_limit", limits)
     if import_error is not None:
         return "import_error", describe_import_error(module_file, import_error)
     if first_event(events, "missing_function") is not None:
