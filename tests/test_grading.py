@@ -1420,7 +1420,7 @@ def lost_points(results):
     return [result.function for result in results if result.points < result.max_points]
 
 
-def test_worker_host_grades_submissions_in_turn(worker_settings):
+def test_host_grades_submissions_in_turn(worker_settings):
     table = case_table.build_case_table()
     first = grader.grade_functions(reference_graded_files(), table, worker_settings)
     host = runner.THREAD_HOST.host
@@ -1450,7 +1450,7 @@ def test_worker_host_replaced_after_kill(worker_settings):
     assert lost_points(results) == []
 
 
-def test_worker_host_inputs_unchanged_by_earlier_submission(worker_settings):
+def test_host_inputs_survive_earlier_mutation(worker_settings):
     table = case_table.build_case_table()
     files = reference_graded_files()
     changing = replace_solution(files[module_file("sigmoid")].decode(), "sigmoid",
@@ -1462,7 +1462,7 @@ def test_worker_host_inputs_unchanged_by_earlier_submission(worker_settings):
     assert lost_points(after) == []
 
 
-def test_worker_host_timeout_starts_new_host(worker_settings, monkeypatch):
+def test_host_timeout_starts_new_host(worker_settings, monkeypatch):
     table = case_table.build_case_table()
     files = reference_graded_files()
     grader.grade_functions(files, table, worker_settings)
@@ -1479,7 +1479,7 @@ def test_worker_host_timeout_starts_new_host(worker_settings, monkeypatch):
     assert lost_points(again) == []
 
 
-def test_worker_rejects_request_of_other_setup(worker_settings):
+def test_worker_rejects_other_setup(worker_settings):
     table = case_table.build_case_table()
     setup = grader.worker_setup(table, worker_settings)
     host = runner.thread_host()
@@ -1530,3 +1530,33 @@ def test_printing_at_import_names_output_limit(worker_settings):
     (result,) = [result for result in results if result.function == "cross_entropy_loss"]
     assert result.outcome == "output_limit"
     assert "4 MiB" in result.reason
+
+
+def test_syntax_error_names_line_once(worker_settings):
+    files = reference_graded_files()
+    name = module_file("cross_entropy_loss")
+    text = files[name].decode() + "\n\nbroken = (1, 2))\n"
+    line = text.count("\n")
+    results = grader.grade_functions({**files, name: text.encode()},
+                                     case_table.build_case_table(), worker_settings)
+    (result,) = [result for result in results if result.function == "cross_entropy_loss"]
+    assert result.outcome == "import_error"
+    assert result.reason.count(f"line {line}") == 1
+    assert result.reason.endswith("unmatched ')'")
+
+
+def test_results_in_course_folder_warned(tmp_path, caplog):
+    root = tmp_path / "submissions"
+    root.mkdir()
+    out = COURSE_ROOT / "build" / "grading-test-results"
+    with caplog.at_level(logging.WARNING, logger="course_lib.grading.cli"):
+        cli.check_folders(root, out)
+    assert f"--out {out} is inside the course folder" in caplog.text
+
+
+def test_results_in_ignored_folder_not_warned(tmp_path, caplog):
+    root = tmp_path / "submissions"
+    root.mkdir()
+    with caplog.at_level(logging.WARNING, logger="course_lib.grading.cli"):
+        cli.check_folders(root, COURSE_ROOT / "results" / "week1")
+    assert "inside the course folder" not in caplog.text

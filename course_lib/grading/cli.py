@@ -184,6 +184,11 @@ def check_folders(submissions, out):
                 f"--out {out} is inside the course source ({COURSE_ROOT / name}). "
                 f"Use a folder outside it, for example {COURSE_ROOT / 'results'}."
             )
+    ignored = COURSE_ROOT / "results"
+    if is_inside(out, COURSE_ROOT) and not is_inside(out, ignored):
+        LOGGER.warning("--out %s is inside the course folder but not in its git-ignored %s; the "
+                       "records show the inputs and expected values of the hidden cases, so keep "
+                       "them out of version control", out, ignored)
     found = single_submission_sign(submissions)
     if found:
         raise UsageError(

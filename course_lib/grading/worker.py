@@ -516,8 +516,13 @@ def exception_location(error):
 
 
 def safe_message(error):
-    """Return ``str(error)`` cut to ``MAX_MESSAGE_LENGTH``, or a note if ``__str__`` fails."""
+    """Return ``str(error)`` cut to ``MAX_MESSAGE_LENGTH``, or a note if ``__str__`` fails.
+
+    A SyntaxError gives only its message, because its file and line are reported apart.
+    """
     try:
+        if isinstance(error, SyntaxError) and isinstance(error.msg, str):
+            return error.msg[:MAX_MESSAGE_LENGTH]
         return str(error)[:MAX_MESSAGE_LENGTH]
     except Exception:  # noqa: BLE001 - a submission's exception may break __str__
         return "(the exception's message could not be read)"
