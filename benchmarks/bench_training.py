@@ -518,8 +518,9 @@ def measure_vectorize(sizes):
         f"Python lists, converted before timing. `linear_forward` includes its input checks; its "
         f"time is the mean of {VECTORIZED_CALLS} consecutive calls, as in notebook 07.",
         notebook_agreement(indexing[2]),
-        f"Notebook 07 says that its training would take hours with loops instead of seconds. "
-        f"The estimates above, {passes:g} passes over X at the measured loop speed, come to "
+        f"Notebook 07 says that its training with loops would take about a thousand times the "
+        f"loop estimate it prints. The estimates above, {passes:g} passes over X at the measured "
+        f"loop speed, come to "
         f"{summarize(seconds * passes / 3600 for seconds in indexing[0]).median:.2f} h with the "
         f"notebook's loop over NumPy elements and "
         f"{summarize(seconds * passes / 3600 for seconds in lists[0]).median:.2f} h with the "
