@@ -17,7 +17,6 @@ import io
 import json
 import logging
 import os
-import pwd
 import signal
 import socket
 import subprocess
@@ -855,19 +854,32 @@ def test_killed_run_resumes_grading_each_once(tmp_path):
     assert [row["student"] for row in read_gradebook(out)] == students
 
 
-def nobody_worker_processes():
-    """Return the PIDs of processes of the user nobody that run the grading worker."""
-    nobody = pwd.getpwnam("nobody").pw_uid
-    found = []
+def process_table():
+    """Return (pid, parent pid, session id, command line) of every process that can be read."""
+    table = []
     for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
+            stat = (entry / "stat").read_text()
             command = (entry / "cmdline").read_bytes()
-            owner = entry.stat().st_uid
         except OSError:
             continue
-        if owner == nobody and b"course_lib/grading/worker.py" in command:
-            found.append(int(entry.name))
-    return found
+        # The command name in parentheses may contain spaces, so split after its closing one.
+        fields = stat.rsplit(")", 1)[1].split()
+        table.append((int(entry.name), int(fields[1]), int(fields[3]), command))
+    return table
+
+
+def host_sessions(grader_pid):
+    """Return the session ids of the worker hosts started by the grader process ``grader_pid``."""
+    return {pid for pid, parent, _, command in process_table()
+            if parent == grader_pid and b"course_lib/grading/worker.py" in command}
+
+
+def processes_in_sessions(sessions):
+    """Return the PIDs of the processes left in ``sessions``: hosts, workers and their children."""
+    return [pid for pid, _, session, _ in process_table() if session in sessions]
 
 
 @pytest.mark.parametrize("signal_number, exit_status", [
@@ -887,15 +899,16 @@ def test_interrupted_run_stops_workers(tmp_path, signal_number, exit_status):
         time.sleep(0.02)
     time.sleep(1)
 
+    sessions = host_sessions(process.pid)
     process.send_signal(signal_number)
     assert process.wait(timeout=20) == exit_status
     assert list((out / "records").glob("*.json")) == []
     assert list(scratch.iterdir()) == []
-    if os.geteuid() == 0:
-        deadline = time.monotonic() + 5
-        while nobody_worker_processes() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert nobody_worker_processes() == []
+    assert sessions
+    deadline = time.monotonic() + 5
+    while processes_in_sessions(sessions) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_in_sessions(sessions) == []
     log = log_path.read_text()
     assert "Interrupted: stopping the running workers" in log
     assert "ERROR" not in log
@@ -1542,21 +1555,23 @@ def test_syntax_error_names_line_once(worker_settings):
     (result,) = [result for result in results if result.function == "cross_entropy_loss"]
     assert result.outcome == "import_error"
     assert result.reason.count(f"line {line}") == 1
+    assert result.reason.count(name) == 1
     assert result.reason.endswith("unmatched ')'")
 
 
 def test_results_in_course_folder_warned(tmp_path, caplog):
     root = tmp_path / "submissions"
     root.mkdir()
-    out = COURSE_ROOT / "build" / "grading-test-results"
+    out = COURSE_ROOT / "grading-test-results"
     with caplog.at_level(logging.WARNING, logger="course_lib.grading.cli"):
         cli.check_folders(root, out)
-    assert f"--out {out} is inside the course folder" in caplog.text
+    assert f"--out {out} is inside the course folder and not ignored by git" in caplog.text
 
 
-def test_results_in_ignored_folder_not_warned(tmp_path, caplog):
+@pytest.mark.parametrize("folder", ["results/week1", "build/grading-test-results"])
+def test_results_in_ignored_folder_not_warned(tmp_path, caplog, folder):
     root = tmp_path / "submissions"
     root.mkdir()
     with caplog.at_level(logging.WARNING, logger="course_lib.grading.cli"):
-        cli.check_folders(root, COURSE_ROOT / "results" / "week1")
+        cli.check_folders(root, COURSE_ROOT / folder)
     assert "inside the course folder" not in caplog.text

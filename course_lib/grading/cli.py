@@ -12,6 +12,7 @@ import os
 import shlex
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -184,11 +185,10 @@ def check_folders(submissions, out):
                 f"--out {out} is inside the course source ({COURSE_ROOT / name}). "
                 f"Use a folder outside it, for example {COURSE_ROOT / 'results'}."
             )
-    ignored = COURSE_ROOT / "results"
-    if is_inside(out, COURSE_ROOT) and not is_inside(out, ignored):
-        LOGGER.warning("--out %s is inside the course folder but not in its git-ignored %s; the "
-                       "records show the inputs and expected values of the hidden cases, so keep "
-                       "them out of version control", out, ignored)
+    if is_inside(out, COURSE_ROOT) and not ignored_by_git(out):
+        LOGGER.warning("--out %s is inside the course folder and not ignored by git; the records "
+                       "show the inputs and expected values of the hidden cases, so keep them out "
+                       "of version control (for example --out %s)", out, COURSE_ROOT / "results")
     found = single_submission_sign(submissions)
     if found:
         raise UsageError(
@@ -197,6 +197,19 @@ def check_folders(submissions, out):
             f"example {submissions.parent}."
         )
     return submissions, out
+
+
+def ignored_by_git(path):
+    """Return False when the course's git repository would track ``path``, else True.
+
+    Without git, or outside a repository, there is nothing to warn about.
+    """
+    try:
+        completed = subprocess.run(["git", "-C", str(COURSE_ROOT), "check-ignore", "-q", str(path)],
+                                   capture_output=True, check=False, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return True
+    return completed.returncode != 1
 
 
 def single_submission_sign(folder):

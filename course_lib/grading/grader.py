@@ -357,16 +357,18 @@ def describe_import_error(module_file, event):
     A module that the sandbox does not provide gets a message naming it and
     the rule for what graded files may import.
     """
-    location = f", line {event['line']}" if isinstance(event.get("line"), int) else ""
-    where = event.get("file") if isinstance(event.get("file"), str) else module_file
+    line = f"line {event['line']}" if isinstance(event.get("line"), int) else ""
+    file_name = event.get("file") if isinstance(event.get("file"), str) else module_file
+    where = ", ".join(part for part in (file_name if file_name != module_file else "", line)
+                      if part) or module_file
     missing = event.get("module_name")
     if event.get("type") == "ModuleNotFoundError" and isinstance(missing, str):
         return (f"importing {module_file} failed because the module {missing[:80]!r} is not "
-                f"available to the grader ({where}{location}). Graded files may import only the "
+                f"available to the grader ({where}). Graded files may import only the "
                 f"standard library, NumPy and the course_lib modules that come with the course. "
                 f"Move code that needs another package (such as plots) to the notebook")
     return (f"importing {module_file} failed with {str(event.get('type'))[:80]} "
-            f"({where}{location}): {str(event.get('message'))[:300]}")
+            f"({where}): {str(event.get('message'))[:300]}")
 
 
 def observe(function, grading_case, event):
