@@ -1575,3 +1575,27 @@ def test_results_in_ignored_folder_not_warned(tmp_path, caplog, folder):
     with caplog.at_level(logging.WARNING, logger="course_lib.grading.cli"):
         cli.check_folders(root, COURSE_ROOT / folder)
     assert "inside the course folder" not in caplog.text
+
+
+def test_loop_at_import_names_import(worker_settings):
+    files = reference_graded_files()
+    name = module_file("cross_entropy_loss")
+    text = files[name].decode() + "\n\nwhile True:\n    pass\n"
+    settings = dataclasses.replace(worker_settings, limits=runner.Limits(timeout_seconds=1))
+    results = grader.grade_functions({**files, name: text.encode()},
+                                     case_table.build_case_table(), settings)
+    (result,) = [result for result in results if result.function == "cross_entropy_loss"]
+    assert result.outcome == "timeout"
+    assert result.reason.endswith(f", while importing course_lib/graded/{name}")
+
+
+def test_loop_in_function_reason_without_import(worker_settings):
+    files = reference_graded_files()
+    name = module_file("cross_entropy_loss")
+    text = replace_solution(files[name].decode(), "cross_entropy_loss", "while True:\n    pass\n")
+    settings = dataclasses.replace(worker_settings, limits=runner.Limits(timeout_seconds=1))
+    results = grader.grade_functions({**files, name: text.encode()},
+                                     case_table.build_case_table(), settings)
+    (result,) = [result for result in results if result.function == "cross_entropy_loss"]
+    assert result.outcome == "timeout"
+    assert "while importing" not in result.reason

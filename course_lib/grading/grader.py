@@ -313,7 +313,7 @@ def find_run_problem(envelope, events, module_file, limits):
         LOGGER.error("Worker failed: %s", envelope.get("detail"))
         return "worker_error", "the grader failed to run this function; it will be graded again"
     if outcome in ("timeout", "output_limit"):
-        return outcome, describe_limit(outcome, limits)
+        return outcome, describe_limit(outcome, limits) + import_stage(events, module_file)
     setup_error = first_event(events, "setup_error")
     if setup_error is not None:
         LOGGER.error("The sandbox could not start: %s", setup_error.get("message"))
@@ -321,7 +321,7 @@ def find_run_problem(envelope, events, module_file, limits):
 
     signal_name = envelope.get("signal")
     if signal_name in ("SIGXCPU", "SIGKILL"):
-        return "cpu_limit", describe_limit("cpu_limit", limits)
+        return "cpu_limit", describe_limit("cpu_limit", limits) + import_stage(events, module_file)
     if signal_name == "SIGXFSZ":
         return "output_limit", describe_limit("output_limit", limits)
     errors = [event for event in events if event["event"] == "error"]
@@ -349,6 +349,13 @@ def find_run_problem(envelope, events, module_file, limits):
         return "exited", (f"the process ended while {stage}, before reporting all results "
                           f"(os._exit, sys.exit in a thread, or a crash)")
     return None
+
+
+def import_stage(events, module_file):
+    """Return ", while importing FILE" when a limit stopped the child before its module loaded."""
+    if first_event(events, "started") is not None and first_event(events, "imported") is None:
+        return f", while importing {module_file}"
+    return ""
 
 
 def describe_import_error(module_file, event):
