@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import bench_nbgrader
+from course_lib.grading.cli import usable_cores
 from bench_stats import Measurement, Section, Target, ratios, summarize
 from bench_submissions import generate_class, write_class
 
@@ -48,15 +49,11 @@ WAITING_FINDING = (
     "described below."
 )
 NBGRADER_FINDING = (
-    "Timestamps added to a private copy of the worker on 2026-12-04, grading 6 submissions "
-    "one after another, show where a submission's time goes. Isolating the worker, writing "
-    "the files, pointing the imports at the kept folders and importing the support modules "
-    "take about 11 ms. Each of the 14 graded functions then costs about 6 ms: 1.3 to 1.6 ms "
-    "to fork the child, 0.7 ms for its restrictions, 1.2 to 1.4 ms to import the submission's "
-    "modules, the cases themselves, and about 1.1 ms for the child to exit. "
-    "`gradient_descent` takes longest, because the reference needs about 24 ms for its 8 "
-    "cases. Scoring the results and saving the record take the grader process about 25 ms of "
-    "CPU time per submission."
+    "Where a submission's time goes: the worker isolates itself, writes the files and imports "
+    "the support modules once, then each of the 14 graded functions costs a fork, the child's "
+    "restrictions, the import of the submission's modules, the cases themselves and the "
+    "child's exit. `gradient_descent` takes longest, because its cases run the most "
+    "iterations. The CPU seconds per submission above include the grader's own scoring."
 )
 DESIGN_NOTE = (
     "How the course grader spends little time per submission: each grading thread keeps a "
@@ -139,10 +136,6 @@ def grade_with_floor(submissions, results):
     imports += [time_numpy_import() for _ in range(NUMPY_IMPORTS_AROUND_RUN)]
     return wall_seconds, cpu_seconds, statistics.median(imports)
 
-
-def usable_cores():
-    """Return the number of cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class NbgraderSide:

@@ -429,9 +429,9 @@ def longer_training_explanation(longer, longer_train, longer_test, course_test, 
             f"scikit-learn's {sklearn_test:.1%}.")
     if not closer:
         text += (" Plain gradient descent from zero weights at this learning rate would need "
-                 "far more iterations than L-BFGS to separate the training set, so the gap "
-                 "cannot be closed by training the course model longer; meeting the target "
-                 "would take a worse model or another optimizer than the one the course teaches.")
+                 "far more iterations than L-BFGS to separate the training set. Training the "
+                 "course model longer therefore cannot close the gap. Meeting the target would "
+                 "take a worse model or another optimizer than the one the course teaches.")
     return text
 
 

@@ -8,6 +8,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 BENCHMARKS_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -314,3 +315,37 @@ def test_run_all_unknown_name_rejected(capsys):
     with pytest.raises(SystemExit):
         run_all.parse_arguments(["--only", "speed"])
     assert "invalid choice: 'speed'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("longer_test, expected", [
+    (0.807, "no closer to scikit-learn's 75.3%. Plain gradient descent"),
+    (0.770, "closer to scikit-learn's 75.3%."),
+])
+def test_longer_training_explanation_direction(longer_test, expected):
+    text = bench_training.longer_training_explanation(2000, 0.838, longer_test, 0.797, 0.753)
+    assert expected in text
+
+
+def test_longer_training_explanation_closer_ends():
+    text = bench_training.longer_training_explanation(2000, 0.838, 0.770, 0.797, 0.753)
+    assert text.endswith("closer to scikit-learn's 75.3%.")
+
+
+def test_list_loop_explanation_names_target_owner():
+    X = np.zeros((4, 5))
+    lists = ([2.0, 2.0], [0.01, 0.01])
+    indexing = ([8.0, 8.0], [0.01, 0.01])
+    text = bench_training.list_loop_explanation(lists, indexing, X)
+    assert text.startswith("The 300x target applies to the comparison that notebook 07 shows")
+    assert "4.0 times less than the loop over NumPy elements" in text
+
+
+def test_tolerance_measurements_one_row_each():
+    pytest.importorskip("sklearn")
+    X = np.array([[0.0, 0.1, 0.9, 1.0, 0.2, 0.8]])
+    Y = np.array([[0, 0, 1, 1, 0, 1]])
+    rows, text = bench_training.tolerance_measurements(X, Y, X, Y)
+    assert [row.label for row in rows] == [
+        f"scikit-learn with tol={tolerance:g}, test accuracy"
+        for tolerance in bench_training.SKLEARN_OTHER_TOLERANCES]
+    assert text.count("weight norm") == len(bench_training.SKLEARN_OTHER_TOLERANCES)

@@ -1512,7 +1512,7 @@ def test_worker_reports_unreadable_setup(worker_settings):
     reports = runner.run_worker(setup, [("sigmoid", module)],
                                 {f"course_lib/graded/{module_file('sigmoid')}": b""})
     assert reports[0]["outcome"] == "worker_error"
-    assert "no usable setup" in reports[0]["detail"]
+    assert "no valid setup" in reports[0]["detail"]
 
 
 def support_imports(path):
@@ -1534,28 +1534,39 @@ def test_preloaded_modules_cover_reference_imports():
     assert set(grader.PRELOADED_MODULES) == {"course_lib", "course_lib.graded"} | imported
 
 
-def test_printing_at_import_names_output_limit(worker_settings):
+def grade_changed_lesson(settings, change):
+    """Grade the reference with cross_entropy_loss's file passed through ``change``.
+
+    Returns
+    -------
+    result : grader.FunctionResult
+        The result of cross_entropy_loss.
+    text : str
+        The changed file.
+    """
     files = reference_graded_files()
     name = module_file("cross_entropy_loss")
-    text = files[name].decode() + '\n\nprint("x" * 5_000_000)\n'
+    text = change(files[name].decode())
     results = grader.grade_functions({**files, name: text.encode()},
-                                     case_table.build_case_table(), worker_settings)
+                                     case_table.build_case_table(), settings)
     (result,) = [result for result in results if result.function == "cross_entropy_loss"]
+    return result, text
+
+
+def test_printing_at_import_names_output_limit(worker_settings):
+    result, _ = grade_changed_lesson(worker_settings,
+                                     lambda text: text + '\n\nprint("x" * 5_000_000)\n')
     assert result.outcome == "output_limit"
     assert "4 MiB" in result.reason
 
 
 def test_syntax_error_names_line_once(worker_settings):
-    files = reference_graded_files()
-    name = module_file("cross_entropy_loss")
-    text = files[name].decode() + "\n\nbroken = (1, 2))\n"
-    line = text.count("\n")
-    results = grader.grade_functions({**files, name: text.encode()},
-                                     case_table.build_case_table(), worker_settings)
-    (result,) = [result for result in results if result.function == "cross_entropy_loss"]
+    result, text = grade_changed_lesson(worker_settings,
+                                        lambda text: text + "\n\nbroken = (1, 2))\n")
+    last_line = text.count("\n")
     assert result.outcome == "import_error"
-    assert result.reason.count(f"line {line}") == 1
-    assert result.reason.count(name) == 1
+    assert result.reason.count(f"line {last_line}") == 1
+    assert result.reason.count(module_file("cross_entropy_loss")) == 1
     assert result.reason.endswith("unmatched ')'")
 
 
@@ -1578,24 +1589,21 @@ def test_results_in_ignored_folder_not_warned(tmp_path, caplog, folder):
 
 
 def test_loop_at_import_names_import(worker_settings):
-    files = reference_graded_files()
-    name = module_file("cross_entropy_loss")
-    text = files[name].decode() + "\n\nwhile True:\n    pass\n"
     settings = dataclasses.replace(worker_settings, limits=runner.Limits(timeout_seconds=1))
-    results = grader.grade_functions({**files, name: text.encode()},
-                                     case_table.build_case_table(), settings)
-    (result,) = [result for result in results if result.function == "cross_entropy_loss"]
+    result, _ = grade_changed_lesson(settings, lambda text: text + "\n\nwhile True:\n    pass\n")
     assert result.outcome == "timeout"
-    assert result.reason.endswith(f", while importing course_lib/graded/{name}")
+    assert result.reason.endswith(
+        f", while importing course_lib/graded/{module_file('cross_entropy_loss')}")
 
 
 def test_loop_in_function_reason_without_import(worker_settings):
-    files = reference_graded_files()
-    name = module_file("cross_entropy_loss")
-    text = replace_solution(files[name].decode(), "cross_entropy_loss", "while True:\n    pass\n")
     settings = dataclasses.replace(worker_settings, limits=runner.Limits(timeout_seconds=1))
-    results = grader.grade_functions({**files, name: text.encode()},
-                                     case_table.build_case_table(), settings)
-    (result,) = [result for result in results if result.function == "cross_entropy_loss"]
+    result, _ = grade_changed_lesson(settings, lambda text: replace_solution(
+        text, "cross_entropy_loss", "while True:\n    pass\n"))
     assert result.outcome == "timeout"
     assert "while importing" not in result.reason
+
+
+def test_default_jobs_one_above_cores():
+    arguments = cli.build_parser().parse_args(["submissions", "--out", "results"])
+    assert arguments.jobs == cli.usable_cores() + 1

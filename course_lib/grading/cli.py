@@ -148,8 +148,14 @@ def default_jobs():
     sits idle whenever two threads score at once, and the extra thread
     fills that gap (docs/benchmarks.md compares the two settings).
     """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) + 1
+    return usable_cores() + 1
+
+
+def usable_cores():
+    """Return the number of cores this process may run on (its CPU affinity, where known)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def check_folders(submissions, out):

@@ -121,7 +121,7 @@ def worker_environment():
 
 @dataclass(frozen=True)
 class WorkerSetup:
-    """What every submission of a run shares, sent once to each worker host.
+    """The part of every request that stays the same for a run, sent once to each worker host.
 
     Attributes
     ----------
@@ -185,7 +185,7 @@ def run_worker(setup, jobs, files):
     Parameters
     ----------
     setup : WorkerSetup
-        The run's setup, which holds the cases of every function in ``jobs``.
+        The run's setup, which contains the cases of every function in ``jobs``.
     jobs : list of (function, module)
         The graded function and the module that defines it.
     files : dict
@@ -310,7 +310,7 @@ class WorkerHost:
         return int(reply)
 
     def kill(self):
-        """Kill the host's process group, which holds the host and its running worker."""
+        """Kill the host's process group, which contains the host and its running worker."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:

@@ -81,7 +81,7 @@ def preload_numpy(numpy_path):
 
 
 def serve(control):
-    """Answer the messages received on ``control`` until the grader closes it.
+    """Reply to each message received on ``control`` until the grader closes it.
 
     Returns 0 when the grader closes the socket, and 2 on a message that is
     neither a setup with one file nor a run with three files.
@@ -173,7 +173,7 @@ def run_request(request):
         ``collect_events``).
     """
     if SETUP["key"] is None:
-        raise RuntimeError(f"the worker host has no usable setup:\n{SETUP['error']}")
+        raise RuntimeError(f"the worker host has no valid setup:\n{SETUP['error']}")
     if request["setup"] != SETUP["key"]:
         raise RuntimeError("the request names another setup than the one the worker host loaded")
 
